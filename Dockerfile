@@ -1,0 +1,15 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+RUN useradd --create-home --uid 1000 newssieve
+COPY pyproject.toml README.md scrapy.cfg ./
+COPY newssieve ./newssieve
+COPY crawler ./crawler
+COPY workers ./workers
+COPY demo ./demo
+COPY config ./config
+RUN pip install -e '.[ops]'
+USER newssieve
+ENV NEWSSIEVE_SITES=/app/config/sites.yaml
+CMD ["newssieve", "--help"]

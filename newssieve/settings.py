@@ -1,0 +1,64 @@
+"""Settings from the environment (prefix NEWSSIEVE_), one cached instance per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSSIEVE_", extra="ignore")
+
+    # Where things live
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL; unset means 127.0.0.1:6379 if it answers, else an embedded server.",
+    )
+    broker_url: str | None = Field(default=None, description="Celery broker; defaults to the Redis URL.")
+    sites: Path = Field(default=PROJECT_ROOT / "config" / "sites.yaml", description="The sites file.")
+    prefix: str = Field(default="ns:", description="Prefix of every Redis key newssieve writes.")
+    var_dir: Path = Field(default=PROJECT_ROOT / "var", description="Embedded Redis data and run files.")
+
+    # Crawling
+    user_agent: str = "newssieve/0.1 (+{contact})"
+    contact_url: str = "https://example.invalid/newssieve-contact"
+    max_page_bytes: int = 5_000_000
+    download_timeout: float = 30.0
+    crawl_lock_seconds: int = 3600
+    broker_timeout: float = 5.0
+
+    # Cleaning
+    boilerplate_min_pages: int = Field(
+        default=3, description="K: a paragraph on K pages of a site is boilerplate."
+    )
+    clean_time_limit: float = Field(default=30.0, description="Seconds one page may take to process.")
+
+    # Deduplication
+    minhash_perm: int = 128
+    lsh_bands: int = 32
+    shingle_words: int = 3
+    jaccard_threshold: float = 0.5
+    containment_threshold: float = 0.8
+    containment_min_shingles: int = 40
+
+    # Processing
+    task_max_retries: int = 5
+
+    # API
+    api_token: str | None = None
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    @property
+    def effective_user_agent(self) -> str:
+        return self.user_agent.format(contact=self.contact_url)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

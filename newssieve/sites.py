@@ -1,0 +1,229 @@
+"""The sites file: which sites to crawl, how to find their articles, and when.
+
+Validated on load. One broken site does not stop the others: `load_sites`
+returns the valid sites and a list of errors, each naming the file, the site
+and the field. Feeds (named selections of sites/languages) live in the same file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from croniter import croniter
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+
+
+class Follow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    allow: list[str] = Field(default_factory=list)
+    deny: list[str] = Field(default_factory=list)
+    depth: int = Field(default=2, ge=0, le=20)
+
+    @field_validator("allow", "deny")
+    @classmethod
+    def _regexes_compile(cls, value: list[str]) -> list[str]:
+        return [_compiled(pattern) for pattern in value]
+
+
+class Site(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    domains: list[str] = Field(min_length=1)
+    feeds: list[str] = Field(default_factory=list)
+    sitemaps: list[str] = Field(default_factory=list)
+    start_urls: list[str] = Field(default_factory=list)
+    follow: Follow = Field(default_factory=Follow)
+    article: list[str] = Field(min_length=1)
+    schedule: str = "0 * * * *"
+    max_pages: int = Field(default=1000, ge=1)
+    concurrency: int = Field(default=4, ge=1, le=64)
+    delay: float = Field(default=0.0, ge=0, le=600)
+    enabled: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_slug(cls, value: str) -> str:
+        if not NAME_RE.match(value):
+            raise ValueError("must be lower-case letters, digits, '.', '_' or '-' (at most 64)")
+        return value
+
+    @field_validator("domains")
+    @classmethod
+    def _domains_are_hosts(cls, value: list[str]) -> list[str]:
+        cleaned = []
+        for domain in value:
+            domain = domain.strip().lower()
+            if not domain or "/" in domain or " " in domain:
+                raise ValueError(f"{domain!r} is not a host name (host or host:port, no scheme or path)")
+            cleaned.append(domain)
+        return cleaned
+
+    @field_validator("feeds", "sitemaps", "start_urls")
+    @classmethod
+    def _urls_are_http(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if urlsplit(url).scheme not in ("http", "https"):
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        return value
+
+    @field_validator("article")
+    @classmethod
+    def _article_regexes_compile(cls, value: list[str]) -> list[str]:
+        return [_compiled(pattern) for pattern in value]
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule_is_cron(cls, value: str) -> str:
+        if len(value.split()) != 5 or not croniter.is_valid(value):
+            raise ValueError(f"{value!r} is not a 5-field cron expression")
+        return value
+
+    @model_validator(mode="after")
+    def _has_a_way_in(self) -> Site:
+        if not (self.feeds or self.sitemaps or self.start_urls):
+            raise ValueError("needs at least one of feeds, sitemaps or start_urls")
+        for url in [*self.feeds, *self.sitemaps, *self.start_urls]:
+            if not self.allows_url(url):
+                raise ValueError(f"{url!r} is outside the site's domains {self.domains}")
+        return self
+
+    def allows_host(self, netloc: str) -> bool:
+        """True when a URL's host[:port] belongs to the site.
+
+        A domain with a port matches that host:port only; a domain without one
+        matches the host and its subdomains on any port.
+        """
+        netloc = netloc.lower()
+        host = netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
+        for domain in self.domains:
+            if ":" in domain:
+                if netloc == domain:
+                    return True
+            elif host == domain or host.endswith("." + domain):
+                return True
+        return False
+
+    def allows_url(self, url: str) -> bool:
+        return self.allows_host(urlsplit(url).netloc)
+
+    def is_article_url(self, url: str) -> bool:
+        return any(re.search(pattern, url) for pattern in self.article)
+
+
+class FeedDef(BaseModel):
+    """A named feed: the deduplicated stories of some sites and/or languages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    sites: list[str] = Field(default_factory=list)
+    langs: list[str] = Field(default_factory=list)
+    title: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_slug(cls, value: str) -> str:
+        if not NAME_RE.match(value):
+            raise ValueError("must be lower-case letters, digits, '.', '_' or '-'")
+        return value
+
+
+@dataclass
+class SitesFile:
+    path: Path
+    sites: dict[str, Site]
+    feeds: dict[str, FeedDef]
+    errors: list[str]
+
+    def site(self, name: str) -> Site:
+        if name not in self.sites:
+            known = ", ".join(sorted(self.sites)) or "none"
+            raise KeyError(f"no valid site {name!r} in {self.path} (known: {known})")
+        return self.sites[name]
+
+
+class SitesFileError(Exception):
+    """The sites file as a whole cannot be read."""
+
+
+def _compiled(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad regex {pattern!r}: {exc}") from exc
+    return pattern
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        field = ".".join(str(p) for p in item["loc"]) or "(site)"
+        parts.append(f"field '{field}': {item['msg']}")
+    return "; ".join(parts)
+
+
+def parse_sites(text: str, path: Path) -> SitesFile:
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise SitesFileError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("sites", []), list):
+        raise SitesFileError(f"{path}: expected a mapping with a top-level 'sites:' list")
+    sites: dict[str, Site] = {}
+    errors: list[str] = []
+    for index, raw in enumerate(data.get("sites") or [], start=1):
+        label = raw.get("name", f"#{index}") if isinstance(raw, dict) else f"#{index}"
+        try:
+            site = Site.model_validate(raw)
+        except ValidationError as exc:
+            errors.append(f"{path}: site '{label}': {_describe(exc)}")
+            continue
+        if site.name in sites:
+            errors.append(f"{path}: site '{site.name}': field 'name': duplicate site name")
+            continue
+        sites[site.name] = site
+    feeds = {"all": FeedDef(name="all", title="All stories")}
+    for index, raw in enumerate(data.get("feeds") or [], start=1):
+        label = raw.get("name", f"#{index}") if isinstance(raw, dict) else f"#{index}"
+        try:
+            feed = FeedDef.model_validate(raw)
+        except ValidationError as exc:
+            errors.append(f"{path}: feed '{label}': {_describe(exc)}")
+            continue
+        feeds[feed.name] = feed
+    return SitesFile(path=path, sites=sites, feeds=feeds, errors=errors)
+
+
+def load_sites(path: Path | str | None = None) -> SitesFile:
+    from newssieve.settings import get_settings
+
+    path = Path(path or get_settings().sites)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SitesFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    return parse_sites(text, path)
+
+
+_cache: dict[Path, tuple[float, SitesFile]] = {}
+
+
+def current_sites(path: Path | str | None = None) -> SitesFile:
+    """The sites file, re-read when it changes on disk (long-running workers and beat)."""
+    from newssieve.settings import get_settings
+
+    path = Path(path or get_settings().sites)
+    mtime = path.stat().st_mtime
+    cached = _cache.get(path)
+    if cached is None or cached[0] != mtime:
+        cached = (mtime, load_sites(path))
+        _cache[path] = cached
+    return cached[1]

@@ -1,0 +1,57 @@
+"""Celery configuration shared by the workers and the crawler's hand-off.
+
+The crawler never imports `workers`: it builds a client app from this config
+and sends tasks by name. JSON only, late acks, separate queues for crawling
+and processing, and broker socket timeouts so a dead broker cannot hang a crawl.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from newssieve.redis_conn import redis_url
+from newssieve.settings import get_settings
+
+CRAWL_QUEUE = "crawl"
+PROCESS_QUEUE = "process"
+PROCESS_PAGE = "newssieve.process_page"
+CRAWL_SITE = "newssieve.crawl_site"
+
+
+def celery_config() -> dict:
+    settings = get_settings()
+    broker = settings.broker_url or redis_url()
+    timeout = settings.broker_timeout
+    return {
+        "broker_url": broker,
+        "result_backend": None,
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "event_serializer": "json",
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_routes": {CRAWL_SITE: {"queue": CRAWL_QUEUE}, PROCESS_PAGE: {"queue": PROCESS_QUEUE}},
+        "task_default_queue": PROCESS_QUEUE,
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {
+            "visibility_timeout": 3600,
+            "socket_timeout": timeout,
+            "socket_connect_timeout": timeout,
+            # Celery's own keys (queues, unacked sets) live under our prefix too.
+            "global_keyprefix": settings.prefix,
+        },
+        "redis_socket_timeout": timeout,
+        "redis_socket_connect_timeout": timeout,
+        "worker_hijack_root_logger": False,
+        "worker_send_task_events": True,
+        "task_send_sent_event": True,
+    }
+
+
+def make_celery(name: str = "newssieve", include: list[str] | None = None) -> Celery:
+    app = Celery(name, include=include or [])
+    app.conf.update(celery_config())
+    return app
