@@ -50,7 +50,7 @@ local function remove(nbands)
   if not sig then return 0 end
   for _, key in ipairs(band_keys(sig, nbands)) do redis.call('SREM', key, id) end
   redis.call('DEL', skey)
-  local exact = redis.call('HGET', akey, 'exact_hash')
+  local exact = redis.call('HGET', akey, 'indexed_hash')
   if exact and redis.call('GET', p .. 'exact:' .. exact) == id then redis.call('DEL', p .. 'exact:' .. exact) end
   local cid = redis.call('HGET', akey, 'cluster')
   if cid then
