@@ -1,15 +1,18 @@
-"""One page through the pipeline: clean -> fingerprint -> dedup -> store.
+"""One page through the pipeline: clean -> site boilerplate -> fingerprint -> dedup -> store.
 
 Each step records what it saw, kept and dropped in the stage counters.
 Redis errors propagate (the task retries them); anything wrong with the page
-itself is turned into an empty article with a reason, never an exception.
+itself becomes an empty article with a reason, never an exception.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import time
 from dataclasses import asdict, dataclass
 
+from newssieve.ids import article_id
 from newssieve.models import Article, Page
 from newssieve.settings import get_settings
 from newssieve.sites import current_sites
@@ -18,6 +21,7 @@ from newssieve.storage import Store, feeds_for, published_ts
 from newssieve.story_index import StoryIndex
 from workers.clean import clean
 from workers.fingerprint import fingerprint
+from workers.site_boilerplate import SiteBoilerplate, without
 
 
 @dataclass
@@ -36,10 +40,29 @@ class ProcessResult:
 
 class PageProcessor:
     def __init__(self, store: Store | None = None, stats: Stats | None = None):
+        self.settings = get_settings()
         self.store = store or Store()
         self.stats = stats or Stats(self.store.client, self.store.keys.prefix)
         self.index = StoryIndex(self.store.client, self.store.keys.prefix)
-        self.settings = get_settings()
+        self.boilerplate = SiteBoilerplate(self.store.client, self.store.keys,
+                                           min_pages=self.settings.boilerplate_min_pages)
+
+    def process(self, page: Page) -> ProcessResult:
+        self.stats.record("received", seen=1)
+        article = self.clean(page)
+        aid = article_id(page.canonical_url)
+        retro: tuple[str, ...] = ()
+        if not article.is_empty:
+            observed = self.boilerplate.observe(page.site, aid, article.paragraphs)
+            article = self.drop_boilerplate(article, observed.boilerplate)
+            retro = observed.retro_pages
+        result = self.store_and_index(page, article)
+        for other in retro:
+            self.reclean(other)
+        # A paragraph may have reached K on another worker while this page was in flight.
+        if not article.is_empty and self.boilerplate.boilerplate_of(page.site, article.paragraphs):
+            self.reclean(aid)
+        return result
 
     def clean(self, page: Page) -> Article:
         started = time.perf_counter()
@@ -48,9 +71,16 @@ class PageProcessor:
         self.stats.record("clean", seen=1, kept=kept, dropped=1 - kept, seconds=time.perf_counter() - started)
         return article
 
-    def process(self, page: Page) -> ProcessResult:
-        self.stats.record("received", seen=1)
-        article = self.clean(page)
+    def drop_boilerplate(self, article: Article, boilerplate: frozenset[str]) -> Article:
+        kept = without(article.paragraphs, boilerplate)
+        dropped = len(article.paragraphs) - len(kept)
+        self.stats.record("boilerplate", seen=len(article.paragraphs), kept=len(kept), dropped=dropped)
+        if not dropped:
+            return article
+        return dataclasses.replace(article, paragraphs=kept, text="\n".join(kept),
+                                   empty_reason=None if kept else "only site boilerplate")
+
+    def store_and_index(self, page: Page, article: Article) -> ProcessResult:
         started = time.perf_counter()
         fp = fingerprint(article.text, self.settings.minhash_perm, self.settings.shingle_words)
         published = published_ts(article, page)
@@ -58,6 +88,7 @@ class PageProcessor:
         aid = self.store.save_article(page, article, exact_hash=fp.exact_hash, shingles=fp.shingles,
                                       feeds=feeds, published=published)
         if article.is_empty:
+            self.index.remove(aid)
             self.stats.record("store", seen=1, kept=1, empty=1, seconds=time.perf_counter() - started)
             return ProcessResult(aid, page.site, "empty", reason=article.empty_reason or "no text")
         result = self.index.index(aid, fp.signature, fp.shingles, fp.exact_hash, published, feeds)
@@ -66,3 +97,23 @@ class PageProcessor:
                           unchanged=int(result.status == "unchanged"))
         self.stats.record("store", seen=1, kept=1, seconds=time.perf_counter() - started)
         return ProcessResult(aid, page.site, result.status, result.cluster, result.match, result.canonical)
+
+    def reclean(self, aid: str) -> None:
+        """Remove paragraphs that became site boilerplate from a stored article, and re-index it."""
+        stored = self.store.article(aid)
+        if stored is None:
+            return  # not stored yet: its own worker re-checks after storing
+        fields = stored.fields
+        paragraphs = json.loads(fields.get("paragraphs") or "[]")
+        boilerplate = self.boilerplate.boilerplate_of(fields["site"], paragraphs)
+        if not boilerplate:
+            return
+        article = Article(
+            title=fields.get("title", ""), authors=json.loads(fields.get("authors") or "[]"),
+            published=fields.get("published") or None, lang=fields.get("lang") or None,
+            site_name=fields.get("site_name") or None, text=fields.get("text", ""), paragraphs=paragraphs,
+        )
+        page = Page(url=fields["url"], canonical_url=fields["canonical_url"], site=fields["site"], html="",
+                    status=int(fields.get("status") or 200), fetched_at=float(fields.get("fetched_at") or 0))
+        self.stats.record("reclean", seen=1)
+        self.store_and_index(page, self.drop_boilerplate(article, boilerplate))

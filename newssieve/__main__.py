@@ -1,0 +1,3 @@
+from newssieve.cli import main
+
+main()

@@ -1,0 +1,81 @@
+"""Site-level boilerplate on the real Redis: a paragraph on K pages of one site goes, retroactively too."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from newssieve.ids import article_id
+from newssieve.keys import Keys
+from newssieve.models import Page
+from newssieve.storage import Store
+from workers.process import PageProcessor
+from workers.site_boilerplate import SiteBoilerplate
+
+BIO = ("Mara Lind writes about rivers, ports and the people who work on them. She joined the paper in 2019 "
+       "after eleven years at the coastal desk of a regional broadcaster.")
+VOCAB = ("ferry harbour council budget rail school storm bridge market festival museum union court farm "
+         "water tax housing road airport mayor plant energy police hospital").split()
+
+
+def body(seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(VOCAB) + str(rng.randint(0, 99)) for _ in range(40)).capitalize() + "."
+            for _ in range(6)]
+
+
+def page(site: str, n: int, paragraphs: list[str]) -> Page:
+    body_html = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = (f"<html><head><title>Story {n}</title></head><body><article><h1>Story {n}</h1>{body_html}"
+            "</article></body></html>")
+    url = f"http://{site}.example/news/{n}.html"
+    return Page(url=url, canonical_url=url, site=site, html=html, fetched_at=1_700_000_000 + n)
+
+
+def stored_paragraphs(url: str) -> list[str]:
+    return json.loads(Store().article(article_id(url)).fields["paragraphs"])
+
+
+def test_bio_on_k_pages_is_removed_from_all_of_them(client):
+    processor = PageProcessor()
+    pages = [page("gazette", n, body(n) + [BIO]) for n in range(4)]
+    processor.process(pages[0])
+    processor.process(pages[1])
+    assert BIO in stored_paragraphs(pages[0].url)  # only two pages so far: not yet boilerplate
+    processor.process(pages[2])
+    processor.process(pages[3])
+    for p in pages:
+        paragraphs = stored_paragraphs(p.url)
+        assert BIO not in paragraphs and len(paragraphs) == 6, p.url
+        assert BIO not in Store().article(article_id(p.url)).fields["text"]
+
+
+def test_a_paragraph_shared_by_different_sites_is_syndication_not_boilerplate(client):
+    processor = PageProcessor()
+    shared = body(100)[0]
+    urls = []
+    for n, site in enumerate(["one", "two", "three", "four"]):
+        p = page(site, n, body(200 + n) + [shared])
+        processor.process(p)
+        urls.append(p.url)
+    assert all(shared in stored_paragraphs(url) for url in urls)
+
+
+def test_counting_a_page_twice_counts_once(client):
+    boiler = SiteBoilerplate(client, Keys(), min_pages=3)
+    for _ in range(3):
+        seen = boiler.observe("s", "page-1", [BIO])
+    assert seen.boilerplate == frozenset()
+    boiler.observe("s", "page-2", [BIO])
+    observed = boiler.observe("s", "page-3", [BIO])
+    assert len(observed.boilerplate) == 1 and set(observed.retro_pages) == {"page-1", "page-2"}
+
+
+def test_memory_is_bounded_by_pruning_unique_paragraphs(client):
+    boiler = SiteBoilerplate(client, Keys(), min_pages=3, max_entries=50)
+    boiler.observe("s", "a", [BIO])
+    boiler.observe("s", "b", [BIO])
+    for n in range(20):
+        boiler.observe("s", f"p{n}", [f"unique paragraph number {n} {k}" for k in range(5)])
+    assert client.hlen(Keys().boiler("s")) <= 50 + 5
+    assert boiler.observe("s", "c", [BIO]).boilerplate  # the bio (count 2) survived the pruning
