@@ -9,6 +9,7 @@ from celery import Task
 from kombu.exceptions import OperationalError
 
 from newssieve.deadletters import DeadLetters
+from newssieve.logs import log_context
 from newssieve.models import Page
 from newssieve.settings import get_settings
 from newssieve.stats import Stats
@@ -23,6 +24,7 @@ class DeadLetteringTask(Task):
     """A task that, when it fails for good, leaves its arguments and error in the dead letters."""
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
+        log.error("task %s failed for good: %s: %s", task_id, type(exc).__name__, exc)
         try:
             DeadLetters().add(self.name, list(args), f"{type(exc).__name__}: {exc}", task_id)
             Stats().record("process", failed=1)
@@ -48,11 +50,19 @@ def processor():
           max_retries=get_settings().task_max_retries,
           soft_time_limit=get_settings().clean_time_limit, time_limit=get_settings().clean_time_limit + 30)
 def process_page(self, page: dict) -> dict:
-    return processor().process(Page.from_dict(page)).to_dict()
+    about = page if isinstance(page, dict) else {}
+    with log_context(site=about.get("site"), url=about.get("url"), task_id=self.request.id, task=self.name):
+        result = processor().process(Page.from_dict(page))
+        log.info("page %s: %s (cluster %s)", result.id, result.status, result.cluster or "-")
+        return result.to_dict()
 
 
 @app.task(name=CRAWL_SITE, base=DeadLetteringTask, bind=True)
 def crawl_site(self, site: str, refetch: bool = False) -> dict:
     from newssieve.crawls import run_crawl
 
-    return run_crawl(site, refetch=refetch)
+    with log_context(site=site, task_id=self.request.id, task=self.name):
+        summary = run_crawl(site, refetch=refetch)
+        log.info("crawl %s: %s, %s pages, %s new", site, summary["status"], summary["pages"],
+                 summary["articles_new"])
+        return summary
