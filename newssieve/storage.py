@@ -152,3 +152,10 @@ class Store:
 
     def article_count(self) -> int:
         return self.client.zcard(self.keys.articles)
+
+    def canonicals(self, cluster_ids: list[str], feed: str = "all") -> list[str | None]:
+        """Each cluster's representative in a feed: the hash `rep:{cluster}` that story_index.lua keeps."""
+        pipe = self.client.pipeline(transaction=False)
+        for cluster_id in cluster_ids:
+            pipe.hget(f"{self.keys.prefix}rep:{cluster_id}", feed)
+        return pipe.execute() if cluster_ids else []
