@@ -1,8 +1,8 @@
 """The article body: trafilatura's main-text tree, cut into paragraphs, minus leftovers.
 
-trafilatura finds the main content; this module turns its output tree into one
-`Block` per paragraph, list item, table row or heading, then `boilerplate.py`-style
-rules in `clean_rules` drop what trafilatura keeps but a reader would not call the article.
+trafilatura finds the main content; this module turns its output tree into one `Block`
+per paragraph, list item, table row or heading, with the share of its text inside links.
+`clean_rules` then decides which blocks are not the article after all.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from trafilatura import bare_extraction
 
 _WS = re.compile(r"\s+")
 
-# Elements that trafilatura's output uses as containers of other blocks.
-_CONTAINERS = {"list", "table", "quote", "div"}
-# Elements whose text is one paragraph of the article.
-_LEAVES = {"p", "head", "item", "row", "code", "quote", "cell"}
+# Block-level elements of trafilatura's output (TEI-like: head, list/item, table/row/cell, lb).
+_BLOCKS = {"p", "head", "item", "row", "list", "table", "quote", "code", "div"}
+_SENTENCE_STOP = re.compile(r"[.!?。！？…](?=\s|$)")
+MENU_WORDS = 200
 # Cut before trafilatura sees the page: captions and credits are never article text.
 PRUNE_XPATH = [
     "//figcaption",
@@ -42,11 +42,23 @@ class Block:
 
 
 def extract_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
-    """Run trafilatura on a parsed page and return its body as blocks."""
+    """Run trafilatura on a parsed page and return its body as blocks.
+
+    trafilatura's fast path (no comparison with its readability and justext fallbacks) is
+    both faster and more precise on news pages, except when it grabs a navigation menu; only
+    then is the full cascade run as a second opinion.
+    """
+    blocks = _trafilatura_blocks(tree, url, fast=True)
+    if any(_is_menu_blob(b.text) for b in blocks):
+        return _trafilatura_blocks(tree, url, fast=False) or blocks
+    return blocks
+
+
+def _trafilatura_blocks(tree: HtmlElement, url: str | None, fast: bool) -> list[Block]:
     doc = bare_extraction(
-        tree,
+        tree,  # copied by trafilatura, so it can be used again
         url=url,
-        fast=True,  # skips the readability/justext comparison: faster and better on news pages
+        fast=fast,
         include_comments=False,
         include_links=True,  # kept as <ref> so link density can be measured
         prune_xpath=PRUNE_XPATH,
@@ -54,6 +66,12 @@ def extract_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
     if doc is None or doc.body is None:
         return []
     return list(_walk(doc.body))
+
+
+def _is_menu_blob(text: str) -> bool:
+    """Hundreds of words with hardly a full stop: menu entries glued together, not prose."""
+    n = len(text.split())
+    return n >= MENU_WORDS and n >= 100 * len(_SENTENCE_STOP.findall(text))
 
 
 def _walk(body: _Element):
@@ -67,20 +85,25 @@ def _walk(body: _Element):
 
 
 def _leaves(el: _Element, group: int):
-    """Yield one block per leaf paragraph under `el`, in document order."""
-    has_block_child = any(c.tag in _LEAVES or c.tag in _CONTAINERS for c in el)
-    if el.tag in _CONTAINERS and has_block_child or el.tag == "quote" and has_block_child:
-        if el.text and el.text.strip():
-            yield Block(_norm(el.text), "p", 0, group)
-        for child in el:
-            yield from _leaves(child, group)
-            if child.tail and child.tail.strip():
-                yield Block(_norm(child.tail), "p", 0, group)
+    """Yield one block per paragraph under `el`, in document order."""
+    if not _holds_blocks(el):
+        text = _text(el)
+        if text:
+            links = sum(len(_norm("".join(r.itertext()))) for r in el.iter("ref"))
+            yield Block(text, el.tag, min(links, len(text)), group)
         return
-    text = _text(el)
-    if text:
-        links = sum(len(_norm("".join(r.itertext()))) for r in el.iter("ref"))
-        yield Block(text, el.tag, min(links, len(text)), group)
+    if el.text and el.text.strip():
+        yield Block(_norm(el.text), "p", 0, group)
+    for child in el:
+        yield from _leaves(child, group)
+        if child.tail and child.tail.strip():
+            yield Block(_norm(child.tail), "p", 0, group)
+
+
+def _holds_blocks(el: _Element) -> bool:
+    """True when `el` contains paragraphs of its own; a table cell that does counts too
+    (layout tables put a whole article in one cell)."""
+    return any(c.tag in _BLOCKS or c.tag == "cell" and _holds_blocks(c) for c in el)
 
 
 def _text(el: _Element) -> str:

@@ -117,9 +117,11 @@ def _drop_leading(blocks: list[Block], titles: list[str]) -> list[Block]:
     heads = [_key(t) for t in titles if t]
     out: list[Block] = []
     started = False
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if not started and _is_top_matter(block, heads):
             continue
+        if i == 0 and block.tag == "head" and any(_overlap(_key(block.text), h) >= 0.5 for h in heads):
+            continue  # the page's own headline, worded a little differently from <title>
         if words(block.text) >= 12:
             started = True
         out.append(block)
@@ -133,13 +135,15 @@ def _is_top_matter(block: Block, heads: list[str]) -> bool:
         return True
     if n <= 12 and (_BYLINE.match(text) or _READING_TIME.search(text) or _is_dateline(text)):
         return True
+    if _ONLY_LINKISH.match(text):
+        return True
     return n <= 3 and block.link_density >= 0.5  # breadcrumb
 
 
 def _is_dateline(text: str) -> bool:
-    """A short line that is nothing but a date and time ("Updated: Tue., Nov. 19, 2019 3:04 p.m.")."""
-    rest = _DATE_WORDS.sub(" ", text)
-    return words(rest) == 0 and any(ch.isdigit() for ch in text)
+    """A short line that is a date and time, perhaps with a byline ("Nov. 19, 2019 3:04 p.m. by Jo Doe")."""
+    rest = _DATE_WORDS.sub(" ", text).strip(" ,.:;|-–—")
+    return any(ch.isdigit() for ch in text) and (words(rest) == 0 or bool(_BYLINE.match(rest)))
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -150,6 +154,12 @@ def _same_text(a: str, b: str) -> bool:
         return True
     short, long_ = sorted((a, b), key=len)
     return short in long_ and len(short) >= 0.7 * len(long_)
+
+
+def _overlap(a: str, b: str) -> float:
+    """Jaccard similarity of the two texts' word sets."""
+    wa, wb = set(a.split()), set(b.split())
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
 
 
 def _key(text: str) -> str:
@@ -242,6 +252,8 @@ def _is_tail_matter(block: Block) -> bool:
     if n <= 40 and (
         _COPYRIGHT.search(text) or _CONTACT.search(text) or _CTA.search(text) or _CREDIT.search(text)
     ):
+        return True
+    if n <= 60 and (_CTA.match(text) or _CONTACT.match(text)):  # opens with "Follow us", "Email Jo at"
         return True
     return n <= 3 and not _SENTENCE_END.search(text)
 
