@@ -1,0 +1,1 @@
+"""The HTTP API: `app.create_app()` builds it, one router module per concern."""

@@ -1,0 +1,50 @@
+"""The FastAPI application: `create_app()` for tests and `serve`, `app` for `uvicorn newssieve.api.app:app`.
+
+Routers, one per concern, are listed in ROUTERS. The operations router
+(`/metrics`, the status view) belongs there too, next to `health`; anything it
+adds that changes state (requeueing dead letters) must depend on
+`auth.require_token`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from newssieve import __version__
+from newssieve.api import articles, feeds, health, pages
+from newssieve.api.auth import BearerTokenMiddleware
+from newssieve.feeds import FeedReader
+from newssieve.redis_clients import probe_client
+from newssieve.settings import get_settings
+from newssieve.storage import Store
+from newssieve.stories import StoryReader
+
+STATIC_DIR = Path(__file__).parent / "static"
+ROUTERS = (health.router, feeds.router, articles.router, pages.router)
+
+
+def create_app(store: Store | None = None, token: str | None = None) -> FastAPI:
+    """The API over `store` (default: the configured Redis and prefix).
+
+    `token` defaults to NEWSSIEVE_API_TOKEN; when set, every request needs it.
+    """
+    token = token or get_settings().api_token
+    app = FastAPI(title="newssieve", version=__version__,
+                  description="Deduplicated news feeds: one entry per story, syndicated copies folded in.")
+    store = store or Store()
+    app.state.feed_reader = FeedReader(store)
+    app.state.story_reader = StoryReader(store)
+    app.state.health_probe = probe_client(store.client)
+    app.state.api_token = token
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if token:
+        app.add_middleware(BearerTokenMiddleware, token=token)
+    return app
+
+
+app = create_app()

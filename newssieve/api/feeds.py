@@ -1,0 +1,59 @@
+"""Feed routes: the list of feeds, a feed as JSON, and the same feed as Atom or RSS."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+
+from newssieve.api.deps import feed_reader
+from newssieve.api.params import feed_query
+from newssieve.api.schemas import FeedList, FeedPageOut
+from newssieve.feeds import FeedPage, FeedQuery, FeedReader, UnknownFeed
+from newssieve.syndication_formats import Syndication, atom, rss
+
+router = APIRouter(tags=["feeds"])
+Reader = Annotated[FeedReader, Depends(feed_reader)]
+Query = Annotated[FeedQuery, Depends(feed_query)]
+NOT_FOUND = {404: {"description": "No such feed"}}
+
+
+def read_page(reader: FeedReader, name: str, query: FeedQuery) -> FeedPage:
+    try:
+        return reader.page(name, query)
+    except UnknownFeed:
+        known = ", ".join(sorted(reader.feed_defs()))
+        raise HTTPException(404, f"unknown feed {name!r} (known: {known})") from None
+
+
+@router.get("/feeds", response_model=FeedList, summary="The feeds, with their number of stories")
+def list_feeds(reader: Reader) -> dict:
+    return {"feeds": reader.feeds()}
+
+
+def _syndication(request: Request, reader: FeedReader, name: str, query: FeedQuery) -> Syndication:
+    page = read_page(reader, name, replace(query, copies=True))
+    page_url = str(request.url_for("front_page").include_query_params(feed=name))
+    return Syndication(title=page.feed.title or name, self_url=str(request.url), page_url=page_url,
+                       entries=page.entries, summaries=reader.summaries([e["id"] for e in page.entries]))
+
+
+@router.get("/feeds/{name}.atom", response_class=Response, summary="A feed as Atom 1.0",
+            responses={200: {"content": {"application/atom+xml": {}}}, **NOT_FOUND})
+def feed_atom(request: Request, name: str, reader: Reader, query: Query) -> Response:
+    return Response(atom(_syndication(request, reader, name, query)), media_type="application/atom+xml")
+
+
+@router.get("/feeds/{name}.rss", response_class=Response, summary="A feed as RSS 2.0",
+            responses={200: {"content": {"application/rss+xml": {}}}, **NOT_FOUND})
+def feed_rss(request: Request, name: str, reader: Reader, query: Query) -> Response:
+    return Response(rss(_syndication(request, reader, name, query)), media_type="application/rss+xml")
+
+
+@router.get("/feeds/{name}", response_model=FeedPageOut, responses=NOT_FOUND,
+            summary="A feed, newest first, one entry per story")
+def feed_json(name: str, reader: Reader, query: Query) -> dict:
+    page = read_page(reader, name, query)
+    return {"feed": page.feed.name, "title": page.feed.title or page.feed.name,
+            "entries": page.entries, "next_cursor": page.next_cursor}

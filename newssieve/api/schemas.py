@@ -1,0 +1,111 @@
+"""Response models: they shape /openapi.json and /docs, and keep responses to the documented fields."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class FeedInfo(BaseModel):
+    name: str
+    title: str
+    sites: list[str] = Field(description="Sites it selects (empty: every site).")
+    langs: list[str] = Field(description="Languages it selects (empty: every language).")
+    count: int = Field(description="Stories in the feed.")
+
+
+class FeedList(BaseModel):
+    feeds: list[FeedInfo]
+
+
+class Copy(BaseModel):
+    id: str
+    url: str
+    site: str
+    title: str
+    published: str | None
+    similarity: float | None = Field(description="Estimated Jaccard similarity to the canonical (0-1).")
+
+
+class Entry(BaseModel):
+    """One story: its canonical article (the earliest published copy in this feed)."""
+
+    id: str
+    url: str
+    canonical_url: str
+    site: str
+    title: str
+    authors: list[str]
+    published: str | None = Field(description="As the page gave it (ISO 8601), or null.")
+    published_ts: float | None = Field(description="Seconds since the epoch; the fetch time when undated.")
+    lang: str | None
+    cluster: str | None
+    copies: int = Field(description="How many other articles carry this story.")
+    copy_urls: list[str]
+    copy_details: list[Copy] | None = Field(None, description="Only with copies=true.")
+
+
+class FeedPageOut(BaseModel):
+    feed: str
+    title: str
+    entries: list[Entry]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at the end. "
+                                                "A filtered page may hold fewer than `limit` entries "
+                                                "and still have a next page.")
+
+
+class Match(BaseModel):
+    id: str | None = Field(description="The copy this article was matched with when it was indexed.")
+    jaccard: float | None
+    containment: float | None
+
+
+class ArticleCluster(BaseModel):
+    id: str
+    canonical: str | None
+    is_canonical: bool
+    size: int
+    similarity: float | None = Field(description="Estimated Jaccard similarity to the canonical.")
+    matched: Match
+
+
+class ArticleOut(BaseModel):
+    id: str
+    url: str
+    canonical_url: str
+    site: str
+    site_name: str | None
+    title: str
+    authors: list[str]
+    published: str | None
+    published_ts: float | None
+    lang: str | None
+    text: str
+    fetched_at: float | None
+    status: int | None
+    feeds: list[str]
+    empty_reason: str | None
+    cluster: ArticleCluster | None
+
+
+class Member(BaseModel):
+    id: str
+    url: str
+    site: str
+    title: str
+    published: str | None
+    published_ts: float | None
+    lang: str | None
+    canonical: bool
+    similarity: float | None = Field(description="Estimated Jaccard similarity to the canonical.")
+
+
+class ClusterOut(BaseModel):
+    id: str
+    canonical: str
+    size: int
+    members: list[Member] = Field(description="Earliest published first.")
+
+
+class Health(BaseModel):
+    status: str
+    redis: str
