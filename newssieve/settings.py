@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     jaccard_threshold: float = 0.5
     containment_threshold: float = 0.8
     containment_min_shingles: int = 40
+    lsh_rows: int = Field(default=3, description="MinHash rows per LSH band; bands x rows <= minhash_perm.")
+    lsh_bucket_fields: int = Field(
+        default=64, description="Mean band-table fields per Redis hash before the table grows by a bucket."
+    )
+    near_min_shingles: int = Field(
+        default=10, description="Texts with fewer shingles than this match exact copies only."
+    )
+    containment_min_jaccard: float = Field(
+        default=0.15, description="Below this Jaccard the containment estimate is too noisy to trust."
+    )
 
     # Processing
     task_max_retries: int = 5

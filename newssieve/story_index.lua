@@ -2,31 +2,239 @@
 -- representatives, updated in ONE atomic call per article so that concurrent
 -- workers can never miss each other's copies.
 --
--- Keys are built from the prefix (standalone Redis; not for Redis Cluster).
--- ARGV[1] = mode ('index' | 'remove'), ARGV[2] = prefix, ARGV[3] = article id
--- index also takes: [4] signature bytes, [5] shingle count, [6] exact hash,
---   [7] published ts, [8] bands, [9] jaccard threshold, [10] containment threshold,
---   [11] min shingles for containment, [12] feeds (comma separated, 'all' included)
--- Returns for index: {status, cluster, match, jaccard, containment, canonical}
+-- Layout (all under the prefix; standalone Redis, not Redis Cluster):
+--   lsh:{n}      band table bucket, a hash kept listpack-encoded. Field: a 4-byte key
+--                (one per LSH band, folded from the band's rows, plus one from the exact
+--                text hash); value: the 4-byte numbers of the articles filed under it,
+--                16 per value, continued in fields key..{2-byte chunk number}.
+--   lsh:meta     the table's linear-hashing state: level, split, fields. Bucket of key h:
+--                h mod 2^level, or h mod 2^(level+1) below the split pointer. The table
+--                grows one bucket at a time, so buckets stay small at any size.
+--   rec:{n/32}   article records by number: chunk 0 = shingle count (4 bytes), exact
+--                hash (32 hex), article id; chunks 1.. = the compact signature
+--                (16-bit values), 64 bytes per field.
+--   seq          the article number counter; article:{id}.seen_seq holds the number.
+--   cluster:{c}  zset of members by published time; rep:{c} feed -> representative.
+--
+-- ARGV: [1] mode, [2] prefix, [3] article id, [4] permutations, [5] bands, [6] rows,
+--       [7] bucket load (fields per bucket before the table grows), then per mode:
+--   index:      [8] compact signature, [9] shingles, [10] exact hash, [11] published ts,
+--               [12] jaccard threshold, [13] containment threshold, [14] min shingles
+--               for containment, [15] min jaccard for containment, [16] min shingles
+--               for near copies, [17] feeds (comma separated)
+--               -> {status, cluster, match, jaccard, containment, canonical, merged}
+--   remove:     -> 1 when the article was indexed
+--   purge:      [8] cutoff: remove the article and every key of it if first seen before
+--   similarity: [8..] article ids in pairs -> estimated jaccard per pair ('' if unknown)
 
 local mode, p, id = ARGV[1], ARGV[2], ARGV[3]
+local perm, nbands, rows, load = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local akey = p .. 'article:' .. id
 
-local function band_keys(sig, nbands)
-  local keys = {}
-  local width = math.floor(#sig / nbands)
-  for b = 0, nbands - 1 do
-    local chunk = string.sub(sig, b * width + 1, (b + 1) * width)
-    keys[#keys + 1] = p .. 'lsh:' .. b .. ':' .. string.sub(redis.sha1hex(chunk), 1, 16)
-  end
-  return keys
-end
+local CHUNK = 64 -- bytes per hash value: Redis keeps listpack encoding up to 64-byte values
+local RECORDS = 32 -- article records per rec bucket
+local SIG_CHUNKS = math.ceil(2 * perm / CHUNK)
+local MAX_SPLITS = 8 -- per call, so a lowered load setting cannot stall one call
 
-local function split(csv)
+local level, split, fields -- the band table's state, read by load_meta()
+local meta_key = p .. 'lsh:meta'
+
+local function int(n) return string.format('%d', n) end
+local function pack(n) return struct.pack('>I4', n) end
+
+local function split_csv(csv)
   local out = {}
   for item in string.gmatch(csv or '', '[^,]+') do out[#out + 1] = item end
   return out
 end
+
+-- band table ---------------------------------------------------------------
+
+local function load_meta()
+  local m = redis.call('HMGET', meta_key, 'level', 'split', 'fields')
+  level, split, fields = tonumber(m[1]) or 0, tonumber(m[2]) or 0, tonumber(m[3]) or 0
+end
+
+local function save_meta()
+  redis.call('HSET', meta_key, 'level', level, 'split', split, 'fields', fields)
+end
+
+local function bucket(h)
+  local a = h % 2 ^ level
+  if a < split then a = h % 2 ^ (level + 1) end
+  return p .. 'lsh:' .. int(a)
+end
+
+-- The table keys of an article: its exact hash first, then one per band.
+local function table_keys(sig, exact)
+  local keys = {tonumber(string.sub(exact, 1, 8), 16)}
+  local width = 2 * rows
+  for b = 0, nbands - 1 do
+    local band = string.sub(sig, b * width + 1, (b + 1) * width)
+    keys[#keys + 1] = tonumber(string.sub(redis.sha1hex(string.char(b) .. band), 1, 8), 16)
+  end
+  return keys
+end
+
+local function chunk_name(field, k)
+  if k == 0 then return field end
+  return field .. struct.pack('>I2', k)
+end
+
+-- The values filed under one key; all but the last are full.
+local function read_chunks(bkey, field)
+  local chunks = {}
+  while true do
+    local v = redis.call('HGET', bkey, chunk_name(field, #chunks))
+    if not v then break end
+    chunks[#chunks + 1] = v
+    if #v < CHUNK then break end
+  end
+  return chunks
+end
+
+-- 1-based offset of a 4-byte number in a chunk, or nil
+local function offset(chunk, packed)
+  for i = 1, #chunk, 4 do
+    if string.sub(chunk, i, i + 3) == packed then return i end
+  end
+  return nil
+end
+
+local function holds(chunks, packed)
+  for _, c in ipairs(chunks) do
+    if offset(c, packed) then return true end
+  end
+  return false
+end
+
+-- Append a number after the ones read in `chunks`; counts a new field.
+local function append(bkey, field, chunks, packed)
+  local last = chunks[#chunks]
+  if last and #last < CHUNK then
+    redis.call('HSET', bkey, chunk_name(field, #chunks - 1), last .. packed)
+  else
+    redis.call('HSET', bkey, chunk_name(field, #chunks), packed)
+    fields = fields + 1
+  end
+end
+
+-- Take a number out, filling its hole with the last number so only the last chunk is short.
+local function take_out(bkey, field, packed)
+  local chunks = read_chunks(bkey, field)
+  for k, c in ipairs(chunks) do
+    local at = offset(c, packed)
+    if at then
+      local n = #chunks
+      local last = chunks[n]
+      if k < n then
+        redis.call('HSET', bkey, chunk_name(field, k - 1), string.sub(c, 1, at - 1) .. string.sub(last, -4) .. string.sub(c, at + 4))
+        last = string.sub(last, 1, -5)
+      else
+        last = string.sub(c, 1, at - 1) .. string.sub(c, at + 4)
+      end
+      if #last == 0 then
+        redis.call('HDEL', bkey, chunk_name(field, n - 1))
+        fields = fields - 1
+      else
+        redis.call('HSET', bkey, chunk_name(field, n - 1), last)
+      end
+      return
+    end
+  end
+end
+
+-- Linear hashing: move the keys of bucket `split` whose next address bit is set.
+local function split_bucket()
+  local low = split
+  local high = split + 2 ^ level
+  local src = p .. 'lsh:' .. int(low)
+  local flat = redis.call('HGETALL', src)
+  local moved, names = {}, {}
+  for i = 1, #flat, 2 do
+    if struct.unpack('>I4', flat[i]) % 2 ^ (level + 1) ~= low then
+      moved[#moved + 1] = flat[i]
+      moved[#moved + 1] = flat[i + 1]
+      names[#names + 1] = flat[i]
+    end
+  end
+  if #names > 0 then
+    redis.call('HSET', p .. 'lsh:' .. int(high), unpack(moved))
+    redis.call('HDEL', src, unpack(names))
+  end
+  split = split + 1
+  if split == 2 ^ level then level, split = level + 1, 0 end
+end
+
+local function grow()
+  local n = 0
+  while fields > load * (2 ^ level + split) and n < MAX_SPLITS do
+    split_bucket()
+    n = n + 1
+  end
+end
+
+-- records ------------------------------------------------------------------
+
+local function record_slot(num)
+  return p .. 'rec:' .. int(math.floor(num / RECORDS)), (num % RECORDS) * (1 + SIG_CHUNKS)
+end
+
+local function read_record(num, with_sig)
+  local rkey, base = record_slot(num)
+  local head = redis.call('HGET', rkey, base)
+  if not head then return nil end
+  local rec = {shingles = struct.unpack('>I4', head), exact = string.sub(head, 5, 36), id = string.sub(head, 37)}
+  if with_sig then
+    local names = {}
+    for c = 1, SIG_CHUNKS do names[c] = base + c end
+    rec.sig = table.concat(redis.call('HMGET', rkey, unpack(names)))
+  end
+  return rec
+end
+
+local function write_record(num, sig, nsh, exact)
+  local rkey, base = record_slot(num)
+  local args = {base, pack(nsh) .. exact .. id}
+  for c = 1, SIG_CHUNKS do
+    args[#args + 1] = base + c
+    args[#args + 1] = string.sub(sig, (c - 1) * CHUNK + 1, c * CHUNK)
+  end
+  redis.call('HSET', rkey, unpack(args))
+end
+
+local function delete_record(num)
+  local rkey, base = record_slot(num)
+  local names = {}
+  for c = 0, SIG_CHUNKS do names[#names + 1] = base + c end
+  redis.call('HDEL', rkey, unpack(names))
+end
+
+-- similarity ---------------------------------------------------------------
+
+-- Share of equal 16-bit values: the estimated Jaccard similarity.
+local function jaccard(mine, theirs)
+  if #mine ~= #theirs or #mine == 0 then return nil end
+  local a, b = {string.byte(mine, 1, -1)}, {string.byte(theirs, 1, -1)}
+  local equal = 0
+  for i = 1, #a, 2 do
+    if a[i] == b[i] and a[i + 1] == b[i + 1] then equal = equal + 1 end
+  end
+  return equal / (#a / 2)
+end
+
+-- How much of the smaller text is in the larger, from Jaccard and the two set sizes.
+local function containment(j, na, nb)
+  local smaller = math.min(na, nb)
+  if smaller == 0 then return 0 end
+  return math.min(1, j * (na + nb) / (1 + j) / smaller)
+end
+
+local function number_of(aid)
+  return tonumber(redis.call('HGET', p .. 'article:' .. aid, 'seen_seq'))
+end
+
+-- clusters and feeds -------------------------------------------------------
 
 -- true when article a sorts before article b: earlier published, ties first seen
 local function earlier(a, b)
@@ -38,122 +246,215 @@ local function earlier(a, b)
 end
 
 local function has_feed(member, feed)
-  for _, f in ipairs(split(redis.call('HGET', p .. 'article:' .. member, 'feeds'))) do
+  for _, f in ipairs(split_csv(redis.call('HGET', p .. 'article:' .. member, 'feeds'))) do
     if f == feed then return true end
   end
   return false
 end
 
-local function remove(nbands)
-  local skey = p .. 'sig:' .. id
-  local sig = redis.call('GET', skey)
-  if not sig then return 0 end
-  for _, key in ipairs(band_keys(sig, nbands)) do redis.call('SREM', key, id) end
-  redis.call('DEL', skey)
-  local exact = redis.call('HGET', akey, 'indexed_hash')
-  if exact and redis.call('GET', p .. 'exact:' .. exact) == id then redis.call('DEL', p .. 'exact:' .. exact) end
+local function set_rep(cid, feed, member)
+  redis.call('HSET', p .. 'rep:' .. cid, feed, member)
+  redis.call('ZADD', p .. 'feed:' .. feed, redis.call('HGET', p .. 'article:' .. member, 'published_ts'), member)
+end
+
+-- Fold cluster `from` into `into`: members move, each feed keeps the earlier representative.
+local function merge(into, from)
+  local members = redis.call('ZRANGE', p .. 'cluster:' .. from, 0, -1, 'WITHSCORES')
+  for i = 1, #members, 2 do
+    redis.call('ZADD', p .. 'cluster:' .. into, members[i + 1], members[i])
+    redis.call('HSET', p .. 'article:' .. members[i], 'cluster', into)
+  end
+  local reps = redis.call('HGETALL', p .. 'rep:' .. from)
+  for i = 1, #reps, 2 do
+    local feed, theirs = reps[i], reps[i + 1]
+    local ours = redis.call('HGET', p .. 'rep:' .. into, feed)
+    if ours and earlier(ours, theirs) then
+      redis.call('ZREM', p .. 'feed:' .. feed, theirs)
+    else
+      if ours then redis.call('ZREM', p .. 'feed:' .. feed, ours) end
+      set_rep(into, feed, theirs)
+    end
+  end
+  redis.call('DEL', p .. 'cluster:' .. from, p .. 'rep:' .. from)
+end
+
+-- Leave the cluster; where the article represented it in a feed, the earliest other member takes over.
+local function leave_cluster()
   local cid = redis.call('HGET', akey, 'cluster')
-  if cid then
-    local ckey, rkey = p .. 'cluster:' .. cid, p .. 'rep:' .. cid
-    redis.call('ZREM', ckey, id)
-    local members = redis.call('ZRANGE', ckey, 0, -1)
-    for _, feed in ipairs(split(redis.call('HGET', akey, 'feeds'))) do
-      if redis.call('HGET', rkey, feed) == id then
-        redis.call('ZREM', p .. 'feed:' .. feed, id)
-        redis.call('HDEL', rkey, feed)
-        local best = nil
-        for _, m in ipairs(members) do
-          if has_feed(m, feed) and (best == nil or earlier(m, best)) then best = m end
-        end
-        if best then
-          redis.call('HSET', rkey, feed, best)
-          redis.call('ZADD', p .. 'feed:' .. feed, redis.call('HGET', p .. 'article:' .. best, 'published_ts'), best)
-        end
+  if not cid then return end
+  local ckey, rkey = p .. 'cluster:' .. cid, p .. 'rep:' .. cid
+  redis.call('ZREM', ckey, id)
+  local members = redis.call('ZRANGE', ckey, 0, -1)
+  for _, feed in ipairs(split_csv(redis.call('HGET', akey, 'feeds'))) do
+    if redis.call('HGET', rkey, feed) == id then
+      redis.call('ZREM', p .. 'feed:' .. feed, id)
+      redis.call('HDEL', rkey, feed)
+      local best = nil
+      for _, m in ipairs(members) do
+        if has_feed(m, feed) and (best == nil or earlier(m, best)) then best = m end
       end
+      if best then set_rep(cid, feed, best) end
     end
-    if #members == 0 then redis.call('DEL', ckey, rkey) end
   end
-  redis.call('HDEL', akey, 'cluster', 'match', 'jaccard', 'containment', 'indexed_hash')
-  return 1
+  if #members == 0 then redis.call('DEL', ckey, rkey) end
 end
 
-local function signature_similarity(sig, nsh, other)
-  local osig = redis.call('GET', p .. 'sig:' .. other)
-  if not osig or #osig ~= #sig then return nil end
-  local equal, n = 0, #sig / 4
-  for i = 1, #sig, 4 do
-    if string.sub(sig, i, i + 3) == string.sub(osig, i, i + 3) then equal = equal + 1 end
-  end
-  local j = equal / n
-  local osh = tonumber(redis.call('HGET', p .. 'article:' .. other, 'shingles')) or 0
-  local smaller = math.min(nsh, osh)
-  local containment = 0
-  if smaller > 0 then containment = math.min(1, (j * (nsh + osh) / (1 + j)) / smaller) end
-  return j, containment, smaller
-end
-
-local function index()
-  local sig, nsh, exact, ts = ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7]
-  local nbands, jthr, cthr, cmin = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
-  local skey = p .. 'sig:' .. id
-  if redis.call('EXISTS', skey) == 1 then
-    if redis.call('HGET', akey, 'indexed_hash') == exact then
-      local cid = redis.call('HGET', akey, 'cluster')
-      return {'unchanged', cid, redis.call('HGET', akey, 'match') or '', redis.call('HGET', akey, 'jaccard') or '1',
-              redis.call('HGET', akey, 'containment') or '1', redis.call('HGET', p .. 'rep:' .. cid, 'all') or id}
-    end
-    remove(nbands)
-  end
-  if not redis.call('HGET', akey, 'seen_seq') then
-    redis.call('HSET', akey, 'seen_seq', redis.call('INCR', p .. 'seq'))
-  end
-
-  local best, best_j, best_c, best_score = nil, 0, 0, -1
-  local ekey = p .. 'exact:' .. exact
-  local twin = redis.call('GET', ekey)
-  if twin and twin ~= id and redis.call('EXISTS', p .. 'sig:' .. twin) == 1 then
-    best, best_j, best_c, best_score = twin, 1, 1, 2
-  elseif not twin then
-    redis.call('SET', ekey, id)
-  end
-
-  local seen = {}
-  for _, key in ipairs(band_keys(sig, nbands)) do
-    if not best or best_score < 2 then
-      for _, member in ipairs(redis.call('SMEMBERS', key)) do
-        if member ~= id and not seen[member] then
-          seen[member] = true
-          local j, c, smaller = signature_similarity(sig, nsh, member)
-          if j and (j >= jthr or (smaller >= cmin and c >= cthr)) then
-            local score = math.max(j, c)
-            if score > best_score then best, best_j, best_c, best_score = member, j, c, score end
-          end
-        end
-      end
-    end
-    redis.call('SADD', key, id)
-  end
-  redis.call('SET', skey, sig)
-
-  local cid = id
-  if best then cid = redis.call('HGET', p .. 'article:' .. best, 'cluster') or best end
-  redis.call('ZADD', p .. 'cluster:' .. cid, ts, id)
-  redis.call('HSET', akey, 'cluster', cid, 'match', best or '', 'jaccard', tostring(best_j),
-             'containment', tostring(best_c), 'indexed_hash', exact)
+local function join_feeds(cid, ts, feeds)
   local rkey = p .. 'rep:' .. cid
-  for _, feed in ipairs(split(ARGV[12])) do
+  for _, feed in ipairs(split_csv(feeds)) do
     local rep = redis.call('HGET', rkey, feed)
     if not rep or (rep ~= id and earlier(id, rep)) then
       if rep then redis.call('ZREM', p .. 'feed:' .. feed, rep) end
-      redis.call('HSET', rkey, feed, id)
-      redis.call('ZADD', p .. 'feed:' .. feed, ts, id)
+      set_rep(cid, feed, id)
     end
   end
-  local status = 'new'
-  if best then status = 'duplicate' end
-  return {status, cid, best or '', tostring(best_j), tostring(best_c), redis.call('HGET', rkey, 'all') or id}
+end
+
+-- modes --------------------------------------------------------------------
+
+local function remove_entries(num, rec)
+  local packed = pack(num)
+  for _, h in ipairs(table_keys(rec.sig, rec.exact)) do take_out(bucket(h), pack(h), packed) end
+  delete_record(num)
+  leave_cluster()
+  redis.call('HDEL', akey, 'cluster', 'match', 'jaccard', 'containment')
+end
+
+local function remove()
+  local num = number_of(id)
+  local rec = num and read_record(num, true)
+  if not rec then return 0 end
+  load_meta()
+  remove_entries(num, rec)
+  save_meta()
+  return 1
+end
+
+-- File the article under each of its keys; return the numbers already there, in key order.
+local function file_and_collect(num, sig, exact)
+  local packed = pack(num)
+  local found, seen = {}, {[num] = true}
+  for i, h in ipairs(table_keys(sig, exact)) do
+    local bkey, field = bucket(h), pack(h)
+    local chunks = read_chunks(bkey, field)
+    for _, c in ipairs(chunks) do
+      for at = 1, #c, 4 do
+        local other = struct.unpack('>I4', c, at)
+        if not seen[other] then
+          seen[other] = true
+          found[#found + 1] = {num = other, via_exact = (i == 1)}
+        end
+      end
+    end
+    if not holds(chunks, packed) then append(bkey, field, chunks, packed) end
+  end
+  return found
+end
+
+-- Verify each candidate against its stored signature; one verified match per cluster is enough.
+local function verified_matches(found, sig, nsh, exact, t)
+  local by_cluster, order = {}, {}
+  for _, cand in ipairs(found) do
+    local rec = read_record(cand.num, false)
+    local cid = rec and redis.call('HGET', p .. 'article:' .. rec.id, 'cluster')
+    if cid and not by_cluster[cid] then
+      local j, c
+      if cand.via_exact and rec.exact == exact then
+        j, c = 1, 1
+      elseif nsh >= t.jmin and rec.shingles >= t.jmin then
+        j = jaccard(sig, read_record(cand.num, true).sig)
+        c = j and containment(j, nsh, rec.shingles) or 0
+        local contained = math.min(nsh, rec.shingles) >= t.cmin and j and j >= t.cjmin and c >= t.cthr
+        if not (j and (j >= t.jthr or contained)) then j = nil end
+      end
+      if j then
+        by_cluster[cid] = {id = rec.id, j = j, c = c, score = math.max(j, c)}
+        order[#order + 1] = cid
+      end
+    end
+  end
+  return by_cluster, order
+end
+
+-- The cluster the article joins: the largest matched one, the others merged into it.
+local function settle_cluster(by_cluster, order)
+  if #order == 0 then return id, nil, 0 end
+  local target, best = order[1], by_cluster[order[1]]
+  local size = redis.call('ZCARD', p .. 'cluster:' .. target)
+  for i = 2, #order do
+    local cid = order[i]
+    local n = redis.call('ZCARD', p .. 'cluster:' .. cid)
+    if n > size then target, size = cid, n end
+    if by_cluster[cid].score > best.score then best = by_cluster[cid] end
+  end
+  for _, cid in ipairs(order) do
+    if cid ~= target then merge(target, cid) end
+  end
+  return target, best, #order - 1
+end
+
+local function unchanged()
+  local cid = redis.call('HGET', akey, 'cluster')
+  local f = redis.call('HMGET', akey, 'match', 'jaccard', 'containment')
+  return {'unchanged', cid, f[1] or '', f[2] or '1', f[3] or '1', redis.call('HGET', p .. 'rep:' .. cid, 'all') or id, 0}
+end
+
+local function index()
+  local sig, nsh, exact, ts = ARGV[8], tonumber(ARGV[9]), ARGV[10], ARGV[11]
+  local t = {jthr = tonumber(ARGV[12]), cthr = tonumber(ARGV[13]), cmin = tonumber(ARGV[14]),
+             cjmin = tonumber(ARGV[15]), jmin = tonumber(ARGV[16])}
+  load_meta()
+  local num = number_of(id)
+  if num then
+    local rec = read_record(num, true)
+    if rec and rec.exact == exact then return unchanged() end
+    if rec then remove_entries(num, rec) end
+  else
+    num = redis.call('INCR', p .. 'seq')
+    redis.call('HSET', akey, 'seen_seq', num)
+  end
+
+  local found = file_and_collect(num, sig, exact)
+  write_record(num, sig, nsh, exact)
+  local cid, best, merged = settle_cluster(verified_matches(found, sig, nsh, exact, t))
+  redis.call('ZADD', p .. 'cluster:' .. cid, ts, id)
+  redis.call('HSET', akey, 'cluster', cid)
+  if best then
+    redis.call('HSET', akey, 'match', best.id, 'jaccard', tostring(best.j), 'containment', tostring(best.c))
+  end
+  join_feeds(cid, ts, ARGV[17])
+  grow()
+  save_meta()
+
+  local status, match, j, c = 'new', '', '0', '0'
+  if best then status, match, j, c = 'duplicate', best.id, tostring(best.j), tostring(best.c) end
+  return {status, cid, match, j, c, redis.call('HGET', p .. 'rep:' .. cid, 'all') or id, merged}
+end
+
+local function purge()
+  local first_seen = tonumber(redis.call('ZSCORE', p .. 'articles', id))
+  if first_seen and first_seen >= tonumber(ARGV[8]) then return 0 end
+  remove()
+  local site = redis.call('HGET', akey, 'site')
+  if site then redis.call('ZREM', p .. 'site:' .. site, id) end
+  redis.call('DEL', akey)
+  redis.call('ZREM', p .. 'articles', id)
+  return 1
+end
+
+local function similarity()
+  local out = {}
+  for i = 8, #ARGV, 2 do
+    local na, nb = number_of(ARGV[i]), number_of(ARGV[i + 1])
+    local ra, rb = na and read_record(na, true), nb and read_record(nb, true)
+    local j = ra and rb and jaccard(ra.sig, rb.sig)
+    out[#out + 1] = j and tostring(j) or ''
+  end
+  return out
 end
 
 if mode == 'index' then return index() end
-if mode == 'remove' then return remove(tonumber(ARGV[4])) end
+if mode == 'remove' then return remove() end
+if mode == 'purge' then return purge() end
+if mode == 'similarity' then return similarity() end
 return redis.error_reply('unknown mode ' .. tostring(mode))

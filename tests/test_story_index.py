@@ -6,35 +6,56 @@ import random
 
 from newssieve.ids import article_id
 from newssieve.models import Article, Page
+from newssieve.settings import Settings, get_settings
 from newssieve.storage import Store
-from newssieve.story_index import StoryIndex
+from newssieve.story_index import StoryIndex, audit
 from workers.fingerprint import fingerprint
 
 WORDS = ("harbour council storm budget river school rail energy market police court hospital farm "
          "bridge museum port union water road tax housing festival airport mayor plant").split()
 
 
-def story(seed: int, paragraphs: int = 8) -> list[str]:
+def story(seed: int, paragraphs: int = 8, words: int = 45) -> list[str]:
     rng = random.Random(seed)
-    return [" ".join(rng.choice(WORDS) + str(rng.randint(0, 999)) for _ in range(45))
+    return [" ".join(rng.choice(WORDS) + str(rng.randint(0, 999)) for _ in range(words))
             for _ in range(paragraphs)]
 
 
-def add(client, url: str, paragraphs: list[str], published: float, site: str = "s") -> tuple[str, object]:
+def wide_net() -> StoryIndex:
+    """An index where sharing one MinHash value makes a candidate: tests the verification alone."""
+    from newssieve.redis_conn import get_client
+
+    return StoryIndex(get_client(), settings=Settings(lsh_bands=64, lsh_rows=1))
+
+
+def add(client, url: str, paragraphs: list[str], published: float, site: str = "s",
+        index: StoryIndex | None = None, feeds: tuple[str, ...] = ("all",)):
     text = "\n".join(paragraphs)
     page = Page(url=url, canonical_url=url, site=site, html="", fetched_at=published)
     article = Article(title=url, text=text, paragraphs=paragraphs, published=None)
     fp = fingerprint(text)
     store = Store(client)
     aid = store.save_article(page, article, exact_hash=fp.exact_hash, shingles=fp.shingles,
-                             feeds=["all"], published=published)
-    return aid, StoryIndex(client).index(aid, fp.signature, fp.shingles, fp.exact_hash, published, ["all"])
+                             feeds=list(feeds), published=published)
+    index = index or StoryIndex(client)
+    return aid, index.index(aid, fp.signature, fp.shingles, fp.exact_hash, published, list(feeds))
+
+
+def assert_filed_once(client, ids: list[str]) -> None:
+    """Each indexed article is filed under one key per band plus its exact hash, and nothing else is."""
+    store = Store(client)
+    numbers = {int(store.article(aid).fields["seen_seq"]) for aid in ids}
+    found = audit(client, store.keys.prefix)
+    assert found.records == numbers
+    assert set(found.filed) == numbers
+    assert all(n == get_settings().lsh_bands + 1 for n in found.filed.values()), found.filed
 
 
 def test_new_story_starts_its_own_cluster(client):
     aid, result = add(client, "http://a/1", story(1), 100.0)
     assert result.status == "new" and result.cluster == aid and result.canonical == aid
     assert Store(client).feed_ids("all") == [aid]
+    assert_filed_once(client, [aid])
 
 
 def test_trimmed_extended_and_edited_copies_join_the_original(client):
@@ -51,13 +72,53 @@ def test_trimmed_extended_and_edited_copies_join_the_original(client):
     assert Store(client).feed_ids("all") == [aid]
 
 
+def test_exact_copy_is_found_by_its_text_hash(client):
+    first, _ = add(client, "http://a/1", story(8), 100.0)
+    _, copy = add(client, "http://b/1", story(8), 200.0)
+    assert copy.status == "duplicate" and copy.match == first
+    assert copy.jaccard == 1.0 and copy.containment == 1.0
+
+
 def test_stories_sharing_one_quoted_paragraph_stay_apart(client):
     quote = story(99, 1)
     first, second = story(3) + quote, story(4) + quote
-    _, a = add(client, "http://a/x", first, 100.0)
-    _, b = add(client, "http://b/y", second, 110.0)
+    _, a = add(client, "http://a/x", first, 100.0, index=wide_net())
+    _, b = add(client, "http://b/y", second, 110.0, index=wide_net())
     assert b.status == "new" and a.cluster != b.cluster
     assert len(Store(client).feed_ids("all")) == 2
+
+
+def test_containment_needs_enough_shingles(client):
+    """A 30-word excerpt of a 90-word text is too short to count as contained; 60 words of 150 are not."""
+    small_original = story(10, 1, 90)
+    add(client, "http://a/small", small_original, 100.0, index=wide_net())
+    excerpt = [small_original[0].rsplit(" ", 60)[0]]
+    _, tiny_copy = add(client, "http://b/small", excerpt, 110.0, index=wide_net())
+    assert tiny_copy.status == "new"
+
+    original = story(11, 1, 150)
+    add(client, "http://a/big", original, 100.0, index=wide_net())
+    _, copy = add(client, "http://b/big", [original[0].rsplit(" ", 90)[0]], 110.0, index=wide_net())
+    assert copy.status == "duplicate" and copy.jaccard < 0.5 and copy.containment >= 0.8
+
+
+def test_short_excerpt_of_a_very_long_article_is_not_a_copy(client):
+    """60 words quoted in a 3000-word article: Jaccard ~0.02 makes a containment estimate meaningless."""
+    long_text = story(12, 60, 50)
+    excerpt = [long_text[30] + " " + long_text[31][:80]]
+    add(client, "http://a/long", long_text, 100.0, index=wide_net())
+    _, result = add(client, "http://b/excerpt", excerpt, 110.0, index=wide_net())
+    assert result.status == "new"
+
+
+def test_tiny_articles_match_only_exact_copies(client):
+    brief = ["Road closed after a crash on the bridge on Monday."]
+    other = ["Road closed after a crash on the bridge on Tuesday."]
+    first, _ = add(client, "http://a/brief", brief, 100.0, index=wide_net())
+    _, near = add(client, "http://b/brief", other, 110.0, index=wide_net())
+    _, same = add(client, "http://c/brief", brief, 120.0, index=wide_net())
+    assert near.status == "new"
+    assert same.status == "duplicate" and same.match == first
 
 
 def test_earlier_copy_arriving_later_becomes_canonical(client):
@@ -68,14 +129,50 @@ def test_earlier_copy_arriving_later_becomes_canonical(client):
     assert Store(client).feed_ids("all") == [early_id]
 
 
+def test_canonical_moves_per_feed_and_ties_go_to_the_first_seen(client):
+    text = story(13)
+    a, _ = add(client, "http://a/1", text, 300.0, feeds=("all", "local"))
+    b, _ = add(client, "http://b/1", text[:6], 200.0, feeds=("all",))
+    c, result = add(client, "http://c/1", text[1:], 200.0, feeds=("all", "local"))
+    store = Store(client)
+    assert result.cluster == a
+    assert store.feed_ids("all") == [b]  # published at 200 like c, but seen first
+    assert store.feed_ids("local") == [c]  # b is not in the local feed
+    StoryIndex(client).remove(b)
+    assert store.feed_ids("all") == [c] and store.feed_ids("local") == [c]
+
+
+def test_bridging_article_merges_the_clusters_it_matches(client):
+    """Two halves that do not match each other form two clusters; the full story joins and merges them."""
+    text = story(14, 10)
+    head, _ = add(client, "http://a/head", text[:6], 200.0)
+    tail, separate = add(client, "http://b/tail", text[4:], 150.0)
+    assert separate.status == "new"
+    full, result = add(client, "http://c/full", text, 300.0)
+    assert result.merged == 1 and result.canonical == tail
+    store = Store(client)
+    members = store.cluster_members(result.cluster)
+    assert sorted(members) == sorted([head, tail, full])
+    assert {store.article(m).fields["cluster"] for m in members} == {result.cluster}
+    assert store.feed_ids("all") == [tail]
+    assert not client.exists(f"{store.keys.prefix}cluster:{tail if result.cluster == head else head}")
+
+
 def test_reprocessing_is_idempotent(client):
     aid, first = add(client, "http://a/same", story(6), 100.0)
     _, again = add(client, "http://a/same", story(6), 100.0)
     assert again.status == "unchanged" and again.cluster == first.cluster
     assert Store(client).cluster_members(aid) == [aid]
-    bands = client.scan_iter(match=f"{Store(client).keys.prefix}lsh:*")
-    band_members = [client.smembers(key) for key in bands]
-    assert len(band_members) == 32 and all(m == {aid} for m in band_members)
+    assert_filed_once(client, [aid])
+
+
+def test_changed_text_is_indexed_again_under_the_same_number(client):
+    aid, _ = add(client, "http://a/page", story(15), 100.0)
+    other, _ = add(client, "http://b/page", story(16), 100.0)
+    _, result = add(client, "http://a/page", story(16)[:7], 100.0)
+    assert result.status == "duplicate" and result.cluster == other
+    assert not client.exists(f"{Store(client).keys.prefix}cluster:{aid}")
+    assert_filed_once(client, [aid, other])
 
 
 def test_remove_leaves_no_band_entries_and_moves_the_canonical(client):
@@ -83,9 +180,44 @@ def test_remove_leaves_no_band_entries_and_moves_the_canonical(client):
     first, _ = add(client, "http://a/1", text, 100.0)
     second, _ = add(client, "http://b/2", text[:6], 200.0)
     assert StoryIndex(client).remove(first)
+    assert not StoryIndex(client).remove(first)
     assert Store(client).feed_ids("all") == [second]
-    prefix = Store(client).keys.prefix
-    for key in client.scan_iter(match=f"{prefix}lsh:*"):
-        assert first not in client.smembers(key)
-    assert not client.exists(f"{prefix}sig:{first}")
+    assert_filed_once(client, [second])
     assert article_id("http://a/1") == first
+
+
+def test_many_exact_copies_overflow_into_continuation_fields(client):
+    """40 identical copies: every table key lists 40 numbers, 16 per hash value; removals keep it packed."""
+    text = story(17)
+    ids = [add(client, f"http://s{n}/x", text, 100.0 + n)[0] for n in range(40)]
+    store = Store(client)
+    assert len(store.cluster_members(ids[0])) == 40
+    assert_filed_once(client, ids)
+    index = StoryIndex(client)
+    for aid in ids[5:30:2]:
+        assert index.remove(aid)
+    kept = [aid for aid in ids if aid not in ids[5:30:2]]
+    assert_filed_once(client, kept)
+    late, again = add(client, "http://late/x", text, 50.0)
+    assert again.cluster == ids[0] and again.canonical == late
+
+
+def test_band_table_grows_bucket_by_bucket_and_finds_everything(client):
+    """With 2 fields per bucket the table splits hundreds of times; every copy is still found."""
+    index = StoryIndex(client, settings=Settings(lsh_bucket_fields=2))
+    originals = [add(client, f"http://a/{n}", story(100 + n), 100.0, index=index)[0] for n in range(30)]
+    for n in range(30):
+        _, result = add(client, f"http://b/{n}", story(100 + n)[:7], 200.0, index=index)
+        assert result.cluster == originals[n], n
+    prefix = Store(client).keys.prefix
+    level = int(client.hget(f"{prefix}lsh:meta", "level"))
+    assert level >= 8
+    assert_filed_once(client, client.zrange(f"{prefix}articles", 0, -1))
+
+
+def test_similarities_compare_stored_signatures(client):
+    text = story(18, 10)
+    a, _ = add(client, "http://a/1", text, 100.0)
+    b, _ = add(client, "http://b/1", text[:5], 100.0)
+    same, half, unknown = StoryIndex(client).similarities([(a, a), (a, b), (a, "nope")])
+    assert same == 1.0 and 0.3 < half < 0.7 and unknown is None
