@@ -1,0 +1,43 @@
+"""`newssieve serve`: the HTTP API and the reader page, FastAPI under uvicorn."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import click
+
+from newssieve.redis_conn import redis_available
+from newssieve.settings import get_settings
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+@click.command()
+@click.option("--host", help="Address to listen on.  [default: NEWSSIEVE_API_HOST or 127.0.0.1]")
+@click.option("--port", type=click.IntRange(0, 65535), help="[default: NEWSSIEVE_API_PORT or 8000]")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+def serve(host: str | None, port: int | None, log_level: str) -> None:
+    """Serve the API (/feeds, /articles, /clusters, /health, /docs) and the reader page at /."""
+    import uvicorn
+
+    from newssieve.api.app import create_app
+
+    with redis_available() as url:
+        settings = get_settings()
+        host = host or settings.api_host
+        port = settings.api_port if port is None else port
+        if not settings.api_token and not _is_loopback(host):
+            click.echo(f"warning: listening on {host} without NEWSSIEVE_API_TOKEN: reads are open to anyone "
+                       "who can reach it", err=True)
+        click.echo(f"newssieve API on http://{host}:{port}/ · docs /docs · redis {url} · "
+                   f"prefix {settings.prefix}", err=True)
+        uvicorn.run(create_app(), host=host, port=port, log_level=log_level)
+
+
+COMMANDS = [serve]
