@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from itertools import islice
 
 from newssieve.feeds import entry_from_row
-from newssieve.similarity import Signatures
 from newssieve.storage import Store
+from newssieve.story_index import StoryIndex
 from newssieve.zscan import walk
 
 EXPORT_FIELDS = ("id", "url", "canonical_url", "site", "site_name", "title", "authors", "published",
@@ -20,7 +20,7 @@ EXPORT_FIELDS = ("id", "url", "canonical_url", "site", "site_name", "title", "au
 
 def iter_export(store: Store, since: float | None = None, batch: int = 500) -> Iterator[dict]:
     """One record per article, oldest first-seen first; memory bounded by `batch`."""
-    signatures = Signatures(store.client, store.keys)
+    index = StoryIndex(store.client, store.keys.prefix)
     members = walk(store.client, store.keys.articles, newest_first=False, low=since, batch=batch)
     while chunk := list(islice(members, batch)):
         pipe = store.client.pipeline(transaction=False)
@@ -36,7 +36,7 @@ def iter_export(store: Store, since: float | None = None, batch: int = 500) -> I
         canonicals = store.canonicals([r["cluster"] for r in records if r["cluster"]])
         by_cluster = dict(zip([r["cluster"] for r in records if r["cluster"]], canonicals, strict=True))
         pairs = [(r["id"], by_cluster[r["cluster"]]) for r in records if by_cluster.get(r["cluster"])]
-        sims = dict(zip([a for a, _ in pairs], signatures.similarities(pairs), strict=True))
+        sims = dict(zip([a for a, _ in pairs], index.similarities(pairs), strict=True))
         for record in records:
             canonical = by_cluster.get(record["cluster"])
             record["canonical"] = canonical == record["id"]

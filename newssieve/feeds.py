@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
-from newssieve.similarity import Signatures
 from newssieve.sites import FeedDef, SitesFileError, current_sites
 from newssieve.storage import Store
+from newssieve.story_index import StoryIndex
 from newssieve.zscan import Position, walk
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class FeedReader:
         self.client = self.store.client
         self.keys = self.store.keys
         self.sites_path = sites_path
-        self.signatures = Signatures(self.client, self.keys)
+        self.index = StoryIndex(self.client, self.keys.prefix)
 
     # -- the feeds -------------------------------------------------------------
 
@@ -185,7 +185,7 @@ class FeedReader:
                 entry["copy_details"] = copies
         if details:
             pairs = [(c["id"], e["id"]) for e in entries for c in e["copy_details"]]
-            sims = iter(self.signatures.similarities(pairs))
+            sims = iter(self.index.similarities(pairs))
             for entry in entries:
                 for copy in entry["copy_details"]:
                     copy["similarity"] = next(sims)

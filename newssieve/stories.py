@@ -7,8 +7,8 @@ story index keeps: the earliest published member.
 from __future__ import annotations
 
 from newssieve.feeds import entry_from_row
-from newssieve.similarity import Signatures
 from newssieve.storage import Store
+from newssieve.story_index import StoryIndex
 
 ARTICLE_FIELDS = ("id", "url", "canonical_url", "site", "site_name", "title", "authors", "published",
                   "published_ts", "lang", "text", "fetched_at", "status", "feeds", "empty_reason",
@@ -19,7 +19,7 @@ MEMBER_FIELDS = ("id", "url", "site", "title", "published", "published_ts", "lan
 class StoryReader:
     def __init__(self, store: Store | None = None):
         self.store = store or Store()
-        self.signatures = Signatures(self.store.client, self.store.keys)
+        self.index = StoryIndex(self.store.client, self.store.keys.prefix)
 
     def article(self, aid: str) -> dict | None:
         """The article's text and metadata, and where it stands in its cluster."""
@@ -38,7 +38,7 @@ class StoryReader:
         if cluster_id:
             canonical = self.store.canonicals([cluster_id])[0]
             size = self.store.client.zcard(self.store.keys.cluster(cluster_id))
-            similarity = self.signatures.similarities([(aid, canonical)])[0] if canonical else None
+            similarity = self.index.similarities([(aid, canonical)])[0] if canonical else None
             row["cluster"] = {"id": cluster_id, "canonical": canonical, "is_canonical": canonical == aid,
                               "size": size, "similarity": similarity, "matched": matched}
         return row
@@ -54,7 +54,7 @@ class StoryReader:
             pipe.hmget(self.store.keys.article(aid), MEMBER_FIELDS)
         members = [entry_from_row(dict(zip(MEMBER_FIELDS, values, strict=True)))
                    for values in pipe.execute() if values[0]]
-        sims = self.signatures.similarities([(m["id"], canonical) for m in members])
+        sims = self.index.similarities([(m["id"], canonical) for m in members])
         for member, similarity in zip(members, sims, strict=True):
             member["canonical"] = member["id"] == canonical
             member["similarity"] = similarity

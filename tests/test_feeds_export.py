@@ -8,7 +8,6 @@ import pytest
 
 from newssieve.export import iter_export
 from newssieve.models import Article, Page
-from newssieve.similarity import signature_similarity
 from newssieve.storage import Store
 from newssieve.stories import StoryReader
 from tests.feeds_helper import build_newsroom
@@ -66,9 +65,3 @@ def test_cluster_view_lists_every_copy_with_similarity_to_the_canonical(room):
         (room.budget, True, 1.0), (room.budget_wire, False, 1.0)]
     assert StoryReader().cluster("nope") is None
 
-
-def test_signature_similarity_compares_positions():
-    a = b"\x00\x00\x00\x01" * 3 + b"\x00\x00\x00\x02"
-    b = b"\x00\x00\x00\x01" * 4
-    assert signature_similarity(a, b) == 0.75
-    assert signature_similarity(a, None) is None and signature_similarity(a, b[:4]) is None
