@@ -15,6 +15,8 @@ here; it is built on top of `Article.paragraphs`.
 
 from __future__ import annotations
 
+from lxml import etree
+
 from newssieve.models import Article
 from workers.clean_body import extract_blocks
 from workers.clean_input import MAX_HTML_CHARS, parse, sanitize
@@ -29,6 +31,15 @@ def clean(html: str, url: str | None, max_chars: int = MAX_HTML_CHARS) -> Articl
     html, reason = sanitize(html or "", max_chars)
     if reason:
         return Article(empty_reason=reason)
+    try:
+        return _clean_parsed(html, url)
+    except (ValueError, TypeError, RecursionError, etree.LxmlError) as err:
+        # lxml and trafilatura raise these on input they cannot handle; the page is recorded
+        # with the reason instead of failing the task.
+        return Article(empty_reason=f"parse error: {type(err).__name__}: {err}"[:200])
+
+
+def _clean_parsed(html: str, url: str | None) -> Article:
     tree = parse(html)
     if tree is None:
         return Article(empty_reason="parse error: no document")

@@ -20,11 +20,7 @@ _WS = re.compile(r"\s+")
 _BLOCKS = {"p", "head", "item", "row", "list", "table", "quote", "code", "div"}
 _SENTENCE_STOP = re.compile(r"[.!?。！？…](?=\s|$)")
 MENU_WORDS = 200
-# Cut before trafilatura sees the page: captions and credits are never article text.
-PRUNE_XPATH = [
-    "//figcaption",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')]",
-]
+"""Words from which an almost unpunctuated block counts as a glued-together menu."""
 
 
 @dataclass
@@ -61,7 +57,6 @@ def _trafilatura_blocks(tree: HtmlElement, url: str | None, fast: bool) -> list[
         fast=fast,
         include_comments=False,
         include_links=True,  # kept as <ref> so link density can be measured
-        prune_xpath=PRUNE_XPATH,
     )
     if doc is None or doc.body is None:
         return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import py3langid
@@ -22,9 +22,9 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•:»«/]{1,2}\s+")
 _BYLINE_PREFIX = re.compile(
     r"^(?:by|von|por|par|di|da|door|av|af|от|przez|written by|posted by|autor(?:in)?|author)\s*:?\s+", re.I
 )
-# "and" in several languages; the one-letter ones only in lower case, so initials ("Sarah E. Needleman") stay.
+# "and" in several languages; the one-letter ones only in lower case, so initials ("Anna K. Berg") stay.
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;&|/]|\b(?i:and|und|et|en|og|och)\b|\s[ye]\s)\s*")
-# Degrees and agency codes that follow a name after a comma: "Rachael Link, MS, RD".
+# Degrees and agency codes that follow a name after a comma: "Jo Park, MS, RD".
 _CREDENTIAL = re.compile(r"^(?:[A-Z][A-Za-z]?[A-Z]{1,2}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?)$")
 _HAS_DIGIT = re.compile(r"\d")
 _MONTHS = (
@@ -35,7 +35,6 @@ _MONTHS = (
 _TRAILING_DATE = re.compile(
     rf"(?:[\s,:|–—-]+(?:updated|published|posted|on|am|le|el|(?:{_MONTHS})\w*\b\.?))*[\s,:|–—-]*\d.*$", re.I
 )
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|\.|$)")
 _LANG = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]+)*$")
 _DATE_META = (
     "article:published_time",
@@ -70,15 +69,17 @@ _BYLINE_XPATH = (
 LANGID_CHARS = 2000
 """Characters of body text given to the language identifier (more costs time, gains nothing)."""
 MAX_DATE = datetime(2100, 1, 1)
+"""htmldate rejects dates after its max_date (default: now); a fixed bound keeps clean() deterministic."""
 MIN_YEAR = 1990
-"""htmldate rejects dates after its max_date; a fixed bound keeps clean() deterministic."""
+"""Dates before this are placeholders ("0001-01-01"), not publication dates."""
 
 
 @dataclass
 class Meta:
+    """What the page says about its article, before the body is looked at."""
+
     title: str = ""
-    title_variants: list[str] = field(default_factory=list)  # every title the page states, for dedup
-    description: str = ""
+    title_variants: list[str] = field(default_factory=list)  # every headline the page states
     authors: list[str] = field(default_factory=list)
     published: str | None = None
     lang: str | None = None
@@ -95,7 +96,6 @@ def extract_metadata(tree: HtmlElement, url: str | None) -> Meta:
     return Meta(
         title=clean_title(variants[0] if variants else "", site_name, url, variants[1:]),
         title_variants=variants,
-        description=metas.get("og:description") or metas.get("description") or "",
         authors=_authors(tree, metas, ld),
         published=_published(tree, metas, ld, url),
         lang=_declared_lang(tree, metas),
@@ -176,11 +176,17 @@ def clean_title(title: str, site_name: str | None, url: str | None, others: list
     names.discard("")
     others_c = {_compact(o) for o in others}
     for rest, part in ((title[: _last_sep(title)], parts[-1]), (title[_first_sep_end(title) :], parts[0])):
-        if _compact(part) in names or any(n and (n in _compact(part) or _compact(part) in n) for n in names):
-            return rest.strip()
-        if _compact(rest) in others_c:
+        if _names_site(part, names) or _compact(rest) in others_c:
             return rest.strip()
     return title
+
+
+def _names_site(part: str, names: set[str]) -> bool:
+    """ "The Guardian" names "theguardian.com"; "BBC News" names "bbc.co.uk"; "A" names nothing."""
+    key = _compact(part)
+    if len(key) < 3:
+        return False
+    return any(key == n or len(key) >= 4 and len(n) >= 3 and (key in n or n in key) for n in names)
 
 
 def _last_sep(title: str) -> int:
@@ -201,7 +207,7 @@ def _host_names(url: str | None) -> set[str]:
 
 
 def host_label(url: str | None) -> str:
-    """The registrable name of the host: "https://www.ascom.com/x" -> "ascom"."""
+    """The registrable name of the host: "https://www.example.co.uk/x" -> "example"."""
     host = (urlsplit(url or "").hostname or "").removeprefix("www.")
     return host.split(".")[0] if host else ""
 
@@ -271,7 +277,7 @@ def _published(tree: HtmlElement, metas: dict[str, str], ld: dict, url: str | No
     for value in candidates:
         if value and (iso := to_iso(value)):
             return iso
-    return _url_date(url) or _htmldate(tree, url)
+    return _htmldate(tree, url)  # also reads dates in the URL ("/2026/11/20/")
 
 
 def to_iso(value: str) -> str | None:
@@ -286,16 +292,6 @@ def to_iso(value: str) -> str | None:
     if len(value) <= 10:  # a bare date: do not invent a time of day
         return parsed.date().isoformat()
     return parsed.isoformat()
-
-
-def _url_date(url: str | None) -> str | None:
-    match = _URL_DATE.search(urlsplit(url or "").path)
-    if not match:
-        return None
-    try:
-        return date(*(int(g) for g in match.groups())).isoformat()
-    except ValueError:
-        return None
 
 
 def _htmldate(tree: HtmlElement, url: str | None) -> str | None:

@@ -33,14 +33,14 @@ _SEE_ALSO = (
 # Calls to act on the page rather than to read it: an imperative opening a sentence, or an inbox.
 _CALL_TO_ACTION = (
     r"sign up|subscribe|click|tap|share|follow|like us|download|get (?:the|our)|join us|register"
-    r"|tell us|send us|leave a comment|print|order reprints|email this|abonnieren sie|melden sie sich"
+    r"|tell us|send us|leave a comment|print|abonnieren sie|melden sie sich"
     r"|folgen sie|teilen sie|abonnez-vous|suivez-nous|partagez|inscrivez-vous|suscr[ií]bete|síguenos"
     r"|comparte|inscreva-se|siga-nos|compartilhe|iscriviti|seguici|condividi|abonneer|volg ons"
     r"|подпишитесь|поделитесь"
 )
 _SEE_ALSO_START = re.compile(rf"^[\[(]?\s*(?:{_SEE_ALSO})(?!\w)\s*[:>»|\-–—]?", re.I)
 _CTA = re.compile(
-    rf"(?:^|[.!?]\s+)(?:{_CALL_TO_ACTION})\b|\b(?:your inbox|our newsletters?|our app)\b|like this story\?",
+    rf"(?:^|[.!?]\s+)(?:{_CALL_TO_ACTION})\b|\b(?:your inbox|our newsletters?|our app)\b",
     re.I,
 )
 _COPYRIGHT = re.compile(
@@ -264,7 +264,7 @@ def _bio_start(
     """Index where a bio starts in blocks[floor:end], or None.
 
     A bio opens with an author's name, or with the site's name followed by "is"/"ist"/...
-    ("Ascom is a global provider of ..."), possibly under a line holding only a name.
+    ("Acme is a global provider of ..."), possibly under a line holding only a name.
     """
     people = [a.casefold() for a in authors if a]
     sites = [s.casefold() for s in site_names if s and len(s) >= 4]
@@ -282,7 +282,7 @@ def _bio_start(
 
 
 def _is_name_line(text: str) -> bool:
-    """ "Sophie Müller": two to four capitalised words, not all in capitals, no punctuation."""
+    """A line like "Anna Berg": two to four capitalised words, not all in capitals, no punctuation."""
     parts = text.split()
     return (
         2 <= len(parts) <= 4
