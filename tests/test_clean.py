@@ -508,3 +508,26 @@ def test_any_markup_soup_gives_an_article(soup):
     assert (art.text == "") == (art.empty_reason is not None)
     assert art.text == "\n".join(art.paragraphs)
     assert all(p == " ".join(p.split()) and p for p in art.paragraphs)
+
+
+def test_short_sentences_that_start_like_calls_to_action_are_kept():
+    story = (
+        STORY[:2]
+        + ["Follow the money.", "Share the burden, the mayor said, and the city will cope."]
+        + STORY[2:]
+    )
+    art = clean(page(article(paragraphs(story))), URL)
+    assert art.paragraphs == story
+
+
+def test_a_short_opening_that_starts_with_a_byline_word_is_kept():
+    story = ["Di recente il consiglio ha approvato il bilancio."] + STORY
+    art = clean(page(article(paragraphs(story)), lang="it"), URL)
+    assert art.paragraphs == story
+
+
+def test_an_agency_byline_does_not_cut_a_closing_paragraph():
+    head = '<meta name="author" content="Reuters">'
+    story = STORY + ["Reuters reported last week that the council had delayed the vote twice before Tuesday."]
+    art = clean(page(article(paragraphs(story)), head=head), URL)
+    assert art.paragraphs == story

@@ -133,7 +133,7 @@ def _is_top_matter(block: Block, heads: list[str]) -> bool:
     n = words(text)
     if any(_same_text(_key(text), h) for h in heads):
         return True
-    if n <= 12 and (_BYLINE.match(text) or _READING_TIME.search(text) or _is_dateline(text)):
+    if n <= 12 and (_is_byline(text) or _READING_TIME.search(text) or _is_dateline(text)):
         return True
     if _ONLY_LINKISH.match(text):
         return True
@@ -143,7 +143,16 @@ def _is_top_matter(block: Block, heads: list[str]) -> bool:
 def _is_dateline(text: str) -> bool:
     """A short line that is a date and time, perhaps with a byline ("Nov. 19, 2019 3:04 p.m. by Jo Doe")."""
     rest = _DATE_WORDS.sub(" ", text).strip(" ,.:;|-–—")
-    return any(ch.isdigit() for ch in text) and (words(rest) == 0 or bool(_BYLINE.match(rest)))
+    return any(ch.isdigit() for ch in text) and (words(rest) == 0 or _is_byline(rest))
+
+
+def _is_byline(text: str) -> bool:
+    """ "By Jane Roe", "Von Anna Berg und Jo Park": a byline word, then mostly capitalised names."""
+    match = _BYLINE.match(text)
+    if not match:
+        return False
+    names = text[match.end() - 1 :].split()
+    return sum(w[:1].isupper() for w in names) * 2 >= len(names)
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -214,13 +223,17 @@ def _run_lengths(flags: list[bool]) -> list[int]:
 
 
 def _drop_stray_lines(blocks: list[Block]) -> list[Block]:
-    """Drop lines that are only a URL or address, and short calls to share, print or subscribe."""
+    """Drop lines that are only a URL or address, and short calls to share, print or subscribe.
+
+    A call is a label ("Share this article", "Click here to subscribe"), not a sentence: one
+    that ends like a sentence ("Follow the money.") is kept.
+    """
     return [
         b
         for b in blocks
         if _WORD.search(b.text)
         and not _ONLY_LINKISH.match(b.text)
-        and not (words(b.text) <= 8 and _CTA.search(b.text))
+        and not (words(b.text) <= 8 and _CTA.search(b.text) and not _STRICT_END.search(b.text))
     ]
 
 
@@ -266,7 +279,7 @@ def _bio_start(
     A bio opens with an author's name, or with the site's name followed by "is"/"ist"/...
     ("Acme is a global provider of ..."), possibly under a line holding only a name.
     """
-    people = [a.casefold() for a in authors if a]
+    people = [a.casefold() for a in authors if len(a.split()) >= 2]  # a person, not "Reuters"
     sites = [s.casefold() for s in site_names if s and len(s) >= 4]
     for i in range(end - 1, floor - 1, -1):
         text = blocks[i].text
