@@ -66,10 +66,10 @@ class StoryIndex:
         self.settings = settings
         self._script = client.register_script(SCRIPT)
 
-    def _call(self, mode: str, article_id: str, *args):
+    def _call(self, mode: str, article_id: str, *args, client=None):
         s = self.settings
         return self._script(args=[mode, self.prefix, article_id, s.minhash_perm, s.lsh_bands, s.lsh_rows,
-                                  s.lsh_bucket_fields, *args])
+                                  s.lsh_bucket_fields, *args], client=client)
 
     def index(self, article_id: str, signature: bytes, shingles: int, exact_hash: str,
               published_ts: float, feeds: list[str]) -> IndexResult:
@@ -95,6 +95,13 @@ class StoryIndex:
     def purge(self, article_id: str, cutoff: float) -> bool:
         """Remove every key of an article first seen before `cutoff`: index, cluster, feeds, site, record."""
         return bool(self._call("purge", article_id, cutoff))
+
+    def purge_many(self, article_ids: list[str], cutoff: float) -> int:
+        """purge() each article, pipelined (each purge is still one atomic call); returns how many went."""
+        pipe = self.client.pipeline(transaction=False)
+        for aid in article_ids:
+            self._call("purge", aid, cutoff, client=pipe)
+        return sum(int(n) for n in pipe.execute()) if article_ids else 0
 
     def similarities(self, pairs: list[tuple[str, str]]) -> list[float | None]:
         """Estimated Jaccard similarity of each pair of indexed articles (None if one is not indexed)."""
