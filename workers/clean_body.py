@@ -28,7 +28,7 @@ class Block:
     """One paragraph-level unit of the extracted body."""
 
     text: str
-    tag: str  # p, head, item, row, quote, code
+    tag: str  # the trafilatura element it came from: p, head, item, row, cell, quote, code, ref
     link_chars: int = 0  # characters of text inside links
     group: int = -1  # index of the enclosing list or table, -1 when none
 
