@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
 import pytest
@@ -343,6 +343,7 @@ def test_metro_articles_are_found_by_following_links_within_robots_and_depth(net
     robots.parse(fetch(base + "/robots.txt")[2].decode().splitlines())
     follow = site["follow"]
     seen, frontier, found, blocked = set(site["start_urls"]), list(site["start_urls"]), set(), set()
+    tracked: set[str] = set()
     for depth in range(follow["depth"] + 1):
         next_frontier = []
         for url in frontier:
@@ -354,6 +355,7 @@ def test_metro_articles_are_found_by_following_links_within_robots_and_depth(net
             if is_article(url, site):
                 found.add(url)
             for href in parse(body.decode()).hrefs:
+                tracked |= {name for name, _ in parse_qsl(urlsplit(href).query)}
                 link = canonical(urljoin(url, href))
                 if (urlsplit(link).netloc in site["domains"] and link not in seen
                         and any(re.search(p, link) for p in follow["allow"])
@@ -362,6 +364,7 @@ def test_metro_articles_are_found_by_following_links_within_robots_and_depth(net
                     next_frontier.append(link)
         frontier = next_frontier if depth < follow["depth"] else []
     assert found == truth_urls(network, truth, "metro-daily")
+    assert tracked and all(name.startswith("utm_") for name in tracked)  # only well-known tracking params
     assert any("/private/" in url for url in blocked)
     assert not [path for _, _, path, _ in network.requests("metro-daily") if path.startswith("/private/")]
     non_articles = {"/about", "/contact", "/author/helen-marsh", "/tag/city", "/section/business/page/2"}

@@ -116,7 +116,8 @@ def _section(section: str, pages: tuple[Page, ...]) -> dict[str, Resource]:
         if number + 1 < len(paths):
             pager.append(f'<a href="{paths[number + 1]}">Next page &raquo;</a>')
         label = SITE.sections[section]
-        content = (f'<h1 class="sectionhead">{label}</h1>\n{_headlines(chunk, "?ref=section")}\n'
+        headlines = _headlines(chunk, "?utm_source=section&utm_medium=web")
+        content = (f'<h1 class="sectionhead">{label}</h1>\n{headlines}\n'
                    f'<p class="pager">{" | ".join(pager)}</p>')
         out[path] = document(_layout(f"{label} | {SITE.title}", content), newest(chunk))
     return out
@@ -124,7 +125,7 @@ def _section(section: str, pages: tuple[Page, ...]) -> dict[str, Resource]:
 
 def _front(pages: tuple[Page, ...]) -> Resource:
     content = f"""<h1 class="sectionhead">Top stories</h1>
-{_headlines(pages[:4], "?ref=home")}
+{_headlines(pages[:4], "?utm_source=homepage&utm_medium=web")}
 <p class="staff">Newsroom only: <a href="{PRIVATE}">Embargoed: city pay report (do not publish)</a></p>"""
     return document(_layout(f"Brackley news | {SITE.title}", content), newest(pages))
 
