@@ -28,12 +28,13 @@ _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;&|/]|\b(?i:and|und|et|en|og|och)\b|\s[ye]\
 _CREDENTIAL = re.compile(r"^(?:[A-Z][A-Za-z]?[A-Z]{1,2}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?)$")
 _HAS_DIGIT = re.compile(r"\d")
 _MONTHS = (
+    "january|february|march|april|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|"
     "janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|"
     "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
 )
 _TRAILING_DATE = re.compile(
-    rf"(?:[\s,:|–—-]+(?:updated|published|posted|on|am|le|el|(?:{_MONTHS})\w*\b\.?))*[\s,:|–—-]*\d.*$", re.I
+    rf"(?:[\s,:|–—-]+(?:updated|published|posted|on|am|le|el|(?:{_MONTHS})\b\.?))*[\s,:|–—-]*\d.*$", re.I
 )
 _LANG = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]+)*$")
 _DATE_META = (
@@ -61,9 +62,11 @@ _AUTHOR_META = (
     "twitter:creator",
 )
 _SITE_META = ("og:site_name", "application-name", "al:android:app_name", "al:ios:app_name")
+_LINKED_AUTHOR_XPATH = (
+    "//*[@rel='author' or @itemprop='author'][not(ancestor::*[contains(@class,'comment')])]"
+)
 _BYLINE_XPATH = (
-    "//*[@rel='author' or @itemprop='author']"
-    "|//*[contains(@class,'byline') or contains(@class,'author-name') or contains(@class,'author')]"
+    "//*[contains(@class,'byline') or contains(@class,'author-name') or contains(@class,'author')]"
     "[not(ancestor::*[contains(@class,'comment')])]"
 )
 LANGID_CHARS = 2000
@@ -234,6 +237,11 @@ def _ld_authors(value) -> list[str]:
 
 
 def _byline_texts(tree: HtmlElement) -> list[str]:
+    """Every rel/itemprop=author element (co-authors), else the first byline-classed element."""
+    texts = (_norm(el.text_content()) for el in tree.xpath(_LINKED_AUTHOR_XPATH))
+    linked = [text for text in texts if 2 < len(text) < 120]
+    if linked:
+        return list(dict.fromkeys(linked))
     for el in tree.xpath(_BYLINE_XPATH):
         text = _norm(el.text_content())
         if 2 < len(text) < 120:
@@ -250,7 +258,7 @@ def clean_authors(raw: list[str]) -> list[str]:
         entry = _BYLINE_PREFIX.sub("", _norm(entry))
         entry = _TRAILING_DATE.sub("", entry)
         for name in _AUTHOR_SPLIT.split(entry):
-            name = _BYLINE_PREFIX.sub("", name.strip(" .,:;|-–—"))
+            name = _BYLINE_PREFIX.sub("", name.strip(" .,:;|-–—·•"))
             if _is_name(name) and name not in names:
                 names.append(name)
     return names
