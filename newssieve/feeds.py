@@ -3,7 +3,8 @@
 `feed:{name}` holds the canonical article of each story (scored by published
 time); the story's other members are in `cluster:{id}`. Filters (`site`,
 `lang`) apply to the canonical article. Pages continue from an opaque cursor
-(see zscan), so they stay correct while new articles arrive.
+(see zscan), so they stay correct while new articles arrive. The articles of a
+page and their copies are read by feed_rows.lua, one call each.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ENTRY_FIELDS = ("id", "url", "canonical_url", "site", "title", "authors", "publi
 COPY_FIELDS = ("id", "url", "site", "title", "published", "published_ts")
 MAX_SCAN = 5000  # candidates one filtered page may look at before it returns with a cursor
 SUMMARY_CHARS = 320
+ROWS_SCRIPT = (Path(__file__).with_name("feed_rows.lua")).read_text(encoding="utf-8")
 
 
 class UnknownFeed(KeyError):
@@ -86,6 +88,7 @@ class FeedReader:
         self.keys = self.store.keys
         self.sites_path = sites_path
         self.index = StoryIndex(self.client, self.keys.prefix)
+        self._rows_script = self.client.register_script(ROWS_SCRIPT)
 
     # -- the feeds -------------------------------------------------------------
 
@@ -159,26 +162,24 @@ class FeedReader:
             if len(chunk) < batch:
                 return entries, last, False
 
+    def _read(self, mode: str, fields: tuple[str, ...], args: list[str]) -> list:
+        if not args:
+            return []
+        return json.loads(self._rows_script(args=[mode, self.keys.prefix, json.dumps(fields), *args]))
+
     def _rows(self, ids: list[str], fields: tuple[str, ...]) -> list[dict | None]:
         """The fields of each article (None for one that vanished since its id was read)."""
-        pipe = self.client.pipeline(transaction=False)
-        for aid in ids:
-            pipe.hmget(self.keys.article(aid), fields)
-        rows = pipe.execute() if ids else []
-        return [entry_from_row(dict(zip(fields, values, strict=True))) if values[0] else None
-                for values in rows]
+        return [entry_from_row(dict(zip(fields, values, strict=True))) if values else None
+                for values in self._read("rows", fields, ids)]
 
     def _attach_copies(self, entries: list[dict], details: bool) -> None:
         """Add `copies` (count) and `copy_urls` to each entry; with details, `copy_details` too."""
-        pipe = self.client.pipeline(transaction=False)
-        for entry in entries:
-            pipe.zrange(self.keys.cluster(entry["cluster"] or entry["id"]), 0, -1)
-        members = pipe.execute() if entries else []
-        copy_ids = [[m for m in ms if m != entry["id"]] for entry, ms in zip(entries, members, strict=True)]
-        flat = [cid for ids in copy_ids for cid in ids]
-        rows = iter(self._rows(flat, COPY_FIELDS if details else ("id", "url")))
-        for entry, ids in zip(entries, copy_ids, strict=True):
-            copies = [row for row in islice(rows, len(ids)) if row is not None]
+        fields = COPY_FIELDS if details else ("id", "url")
+        pairs = [value for e in entries for value in (e["id"], e["cluster"] or e["id"])]
+        # an empty Lua table comes back as {} (JSON cannot tell an empty list from an empty object)
+        found = [rows or [] for rows in self._read("copies", fields, pairs)]
+        for entry, rows in zip(entries, found, strict=True):
+            copies = [entry_from_row(dict(zip(fields, values, strict=True))) for values in rows]
             entry["copies"] = len(copies)
             entry["copy_urls"] = [c["url"] for c in copies]
             if details:

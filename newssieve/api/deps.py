@@ -1,4 +1,8 @@
-"""Readers shared by the routers, built once in create_app and kept on app.state."""
+"""Readers shared by the routers, built once in create_app and kept on app.state.
+
+Dependencies that do no I/O are `async def`: FastAPI runs plain `def` ones in
+its thread pool, a hop that costs more than the work.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,9 @@ from newssieve.feeds import FeedReader
 from newssieve.stories import StoryReader
 
 
-def feed_reader(request: Request) -> FeedReader:
+async def feed_reader(request: Request) -> FeedReader:
     return request.app.state.feed_reader
 
 
-def story_reader(request: Request) -> StoryReader:
+async def story_reader(request: Request) -> StoryReader:
     return request.app.state.story_reader

@@ -36,7 +36,7 @@ Cursor = Annotated[str | None, AfterValidator(_readable_cursor)]
 TIME_HELP = "ISO 8601 (a time without a zone is UTC) or a duration back from now: 30m, 2h, 7d."
 
 
-def feed_query(
+async def feed_query(
     since: Annotated[When, Query(description=f"Published at or after this. {TIME_HELP}")] = None,
     until: Annotated[When, Query(description=f"Published before this. {TIME_HELP}")] = None,
     site: Annotated[str | None, Query(max_length=64, pattern=NAME_RE.pattern,
