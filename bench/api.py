@@ -245,11 +245,11 @@ def main() -> None:
             queue = multiprocessing.get_context("spawn").Queue()
             loader = multiprocessing.get_context("spawn").Process(target=load_process,
                                                                   args=(port, args.seconds, queue))
-            results_load = os.getloadavg()[0]
+            load_before = os.getloadavg()[0]
             loader.start()
             results = queue.get(timeout=6 * args.seconds + 60)
             loader.join(10)
-            results["load_before"] = results_load
+            results["load_before"] = load_before
             text = report(args.articles, stories, fill_seconds, results)
             print(text)
             RESULTS.write_text(text, encoding="utf-8")

@@ -123,3 +123,16 @@ def test_health_is_503_when_redis_is_unreachable(room):
     with TestClient(create_app(Store(dead))) as test_client:
         response = test_client.get("/health")
     assert response.status_code == 503 and response.json()["status"] == "unavailable"
+
+
+def test_reader_page_escapes_text_and_links_only_to_web_pages(api, room, client):
+    client.hset(f"{Store(client).keys.article(room.flood_gazette)}", "url", "javascript:alert(1)")
+    page = api.get("/", params={"limit": 3})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert html.count('<li class="story"') == 3 and "Courier: floods &amp; &lt;harbour&gt;" not in html
+    assert 'rel="next"' in html and "cursor=" in html  # the flood story is on the next page
+    older = api.get("/", params={"limit": 3, "cursor": html.split("cursor=")[1].split('"')[0]}).text
+    assert "Courier: floods &amp; &lt;harbour&gt;" in older and "<harbour>" not in older
+    assert "javascript:" not in older and older.count("<details") == 1
+    assert api.get("/", params={"feed": "nope"}).status_code == 404

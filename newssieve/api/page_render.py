@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from string import Template
+from urllib.parse import urlsplit
 
 from newssieve.feeds import FeedPage
 
@@ -25,6 +26,11 @@ class PageLinks:
     json: str
     docs: str
     next: str | None
+
+
+def _href(url: str) -> str:
+    """Links only to web pages: a stored URL with another scheme (javascript:, data:) becomes inert."""
+    return escape(url) if urlsplit(url).scheme in ("http", "https") else "#"
 
 
 def _when(ts: float | None) -> tuple[str, str]:
@@ -52,7 +58,7 @@ def filters_html(feeds: list[tuple[str, str]], sites: list[str], feed: str, site
 
 def _copy_html(copy: dict) -> str:
     similarity = "" if copy["similarity"] is None else f" · {round(copy['similarity'] * 100)}% similar"
-    return (f'<li class="copy"><a href="{escape(copy["url"])}" rel="nofollow noopener">'
+    return (f'<li class="copy"><a href="{_href(copy["url"])}" rel="nofollow noopener">'
             f'{escape(copy["title"] or copy["url"])}</a>'
             f'<span class="meta"><span class="site">{escape(copy["site"])}</span> · '
             f"{_time(copy['published_ts'])}{similarity}</span></li>")
@@ -61,7 +67,7 @@ def _copy_html(copy: dict) -> str:
 def story_html(entry: dict, summary: str) -> str:
     authors = ", ".join(entry.get("authors") or [])
     parts = [f'<li class="story" id="story-{escape(entry["id"])}">',
-             f'<h2><a href="{escape(entry["url"])}" rel="nofollow noopener">'
+             f'<h2><a href="{_href(entry["url"])}" rel="nofollow noopener">'
              f'{escape(entry["title"] or entry["url"])}</a></h2>',
              f'<p class="meta"><span class="site">{escape(entry["site"])}</span> · '
              f'{_time(entry["published_ts"])}' + (f" · {escape(authors)}" if authors else "") + "</p>"]
