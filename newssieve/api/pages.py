@@ -36,8 +36,7 @@ def front_page(request: Request, reader: Annotated[FeedReader, Depends(feed_read
         rss=str(request.url_for("feed_rss", name=feed).include_query_params(**selection)),
         json=str(request.url_for("feed_json", name=feed).include_query_params(**selection)),
         docs=str(request.url_for("swagger_ui_html")),
-        next=str(home.include_query_params(feed=feed, **selection, cursor=page.next_cursor))
-        if page.next_cursor else None)
+        next=str(request.url.include_query_params(cursor=page.next_cursor)) if page.next_cursor else None)
     feeds = [(f.name, f.title or f.name) for f in reader.feed_defs().values()]
     filters = filters_html(feeds, reader.site_names(), feed, query.site or "")
     summaries = reader.summaries([e["id"] for e in page.entries])
