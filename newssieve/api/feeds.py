@@ -15,7 +15,7 @@ from newssieve.syndication_formats import Syndication, atom, rss
 
 router = APIRouter(tags=["feeds"])
 Reader = Annotated[FeedReader, Depends(feed_reader)]
-Query = Annotated[FeedQuery, Depends(feed_query)]
+PageQuery = Annotated[FeedQuery, Depends(feed_query)]
 NOT_FOUND = {404: {"description": "No such feed"}}
 
 
@@ -41,19 +41,19 @@ def _syndication(request: Request, reader: FeedReader, name: str, query: FeedQue
 
 @router.get("/feeds/{name}.atom", response_class=Response, summary="A feed as Atom 1.0",
             responses={200: {"content": {"application/atom+xml": {}}}, **NOT_FOUND})
-def feed_atom(request: Request, name: str, reader: Reader, query: Query) -> Response:
+def feed_atom(request: Request, name: str, reader: Reader, query: PageQuery) -> Response:
     return Response(atom(_syndication(request, reader, name, query)), media_type="application/atom+xml")
 
 
 @router.get("/feeds/{name}.rss", response_class=Response, summary="A feed as RSS 2.0",
             responses={200: {"content": {"application/rss+xml": {}}}, **NOT_FOUND})
-def feed_rss(request: Request, name: str, reader: Reader, query: Query) -> Response:
+def feed_rss(request: Request, name: str, reader: Reader, query: PageQuery) -> Response:
     return Response(rss(_syndication(request, reader, name, query)), media_type="application/rss+xml")
 
 
 @router.get("/feeds/{name}", response_model=FeedPageOut, responses=NOT_FOUND,
             summary="A feed, newest first, one entry per story")
-def feed_json(name: str, reader: Reader, query: Query) -> dict:
+def feed_json(name: str, reader: Reader, query: PageQuery) -> dict:
     page = read_page(reader, name, query)
     return {"feed": page.feed.name, "title": page.feed.title or page.feed.name,
             "entries": page.entries, "next_cursor": page.next_cursor}
