@@ -5,7 +5,10 @@ Chromium missing is a failure, not a skip: install `chromium chromium-driver` (a
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,8 +21,9 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 PHONE = (390, 844)
 
 
-@pytest.fixture
-def browser(monkeypatch):
+@contextlib.contextmanager
+def chromium():
+    """Headless Chromium under chromedriver; opened inside the test so that a missing one fails it."""
     missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not shutil.which(path)]
     if missing:
         pytest.fail(f"{' and '.join(missing)} not found: apt-get install -y chromium chromium-driver")
@@ -28,7 +32,6 @@ def browser(monkeypatch):
         from selenium.webdriver.chrome.service import Service
     except ImportError:
         pytest.fail("selenium is not installed: pip install selenium")
-    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never download a driver or browser
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -36,7 +39,8 @@ def browser(monkeypatch):
         options.add_argument(flag)
     options.add_experimental_option("mobileEmulation", {
         "deviceMetrics": {"width": PHONE[0], "height": PHONE[1], "pixelRatio": 2, "touch": True}})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    with mock.patch.dict(os.environ, SE_OFFLINE="true"):  # Selenium Manager must never download anything
+        driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     driver.set_page_load_timeout(20)
     try:
         yield driver
@@ -51,11 +55,15 @@ def site_url(client, tmp_path, monkeypatch):
         yield url, room
 
 
-def test_stories_and_folded_copies_render_readably_on_a_phone(browser, site_url, tmp_path):
+def test_stories_and_folded_copies_render_readably_on_a_phone(site_url, tmp_path):
+    with chromium() as browser:
+        check_reader_page(browser, *site_url, tmp_path)
+
+
+def check_reader_page(browser, url: str, room, tmp_path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    url, room = site_url
     browser.get(url + "/")
     stories = browser.find_elements(By.CSS_SELECTOR, "li.story")
     titles = [s.find_element(By.CSS_SELECTOR, "h2").text for s in stories]
