@@ -1,0 +1,74 @@
+"""Scrapy settings of the newssieve crawler.
+
+Site-independent values live here; `crawler.run.site_settings` adds the
+per-site ones (concurrency, delay, AutoThrottle target) on top, and
+NEWSSIEVE_SCRAPY_SETTINGS (a JSON object in the environment) or `-s KEY=VALUE`
+on `python -m crawler.run` override any of them.
+"""
+
+from newssieve.settings import get_settings
+
+_settings = get_settings()
+
+BOT_NAME = "newssieve"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Politeness
+USER_AGENT = _settings.effective_user_agent
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.0
+COOKIES_ENABLED = False
+
+# Bounds
+DOWNLOAD_MAXSIZE = _settings.max_page_bytes
+DOWNLOAD_WARNSIZE = max(1, _settings.max_page_bytes // 2)
+DOWNLOAD_TIMEOUT = _settings.download_timeout
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024  # feeds and sitemaps, compressed or not (the sitemap protocol's limit)
+REDIRECT_MAX_TIMES = 5
+METAREFRESH_MAXDELAY = 5
+
+# Retries: Scrapy's codes and exceptions, with exponential backoff between tries
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 30.0
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.SiteOffsiteMiddleware": 50,
+    "crawler.middlewares.KnownArticleMiddleware": 60,
+    "crawler.middlewares.PageBudgetMiddleware": 70,
+    "crawler.middlewares.ConditionalGetMiddleware": 80,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {"crawler.pipelines.EnqueuePipeline": 300}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "crawler.extensions.ProgressReporter": 500,
+    "crawler.extensions.ErrorsRecorder": 500,
+}
+# No code-executing HTTP endpoint or telnet console in a crawler.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# Seconds between progress lines on stdout; crawler.run turns them on, `scrapy crawl` leaves them off.
+NEWSSIEVE_PROGRESS_INTERVAL = 0
+
+# Scrapy starts this many asyncio tasks for every callback's output; an article callback yields one
+# page (plus links), so the default 100 costs more than it buys.
+CONCURRENT_ITEMS = 16
+
+LOG_LEVEL = "INFO"
+DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
+LOGSTATS_INTERVAL = 60.0

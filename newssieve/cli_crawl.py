@@ -1,0 +1,330 @@
+"""`newssieve crawl`, `newssieve sites`, `newssieve crawl-runs`, `newssieve ingest`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
+from typing import Any
+
+import click
+
+from newssieve.crawls import EXIT_CODES
+
+
+def _echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _describe(summary: dict[str, Any]) -> str:
+    parts = [f"{summary['site']}: {summary['status']}"]
+    if summary.get("reason"):
+        parts.append(f"({summary['reason']})")
+    if summary["status"] not in ("locked", "disabled", "unknown_site"):
+        parts.append(
+            f"— {summary.get('pages', 0)} pages, {summary.get('articles_new', 0)} new, "
+            f"{summary.get('articles_known', 0)} known, {summary.get('not_modified', 0)} not modified, "
+            f"{summary.get('errors_total', len(summary.get('errors', [])))} errors"
+        )
+        if summary.get("duration") is not None:
+            parts.append(f"in {summary['duration']:.1f} s")
+    return " ".join(parts)
+
+
+class _Progress(AbstractContextManager):
+    """A live rich display on a terminal; plain log lines (on change, at most every 10 s) otherwise."""
+
+    def __init__(self, site: str, live: bool):
+        self.site = site
+        self.live = live
+        self.last_line = ""
+        self.last_time = 0.0
+        self.progress = None
+        self.task = None
+
+    def __enter__(self):
+        if self.live:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("[bold]{task.description}"),
+                TextColumn("{task.fields[counts]}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.progress.__enter__()
+            self.task = self.progress.add_task(self.site, total=None, counts="starting…")
+        return self
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        counts = (
+            f"{event.get('pages', 0)} pages · {event.get('articles_new', 0)} new · "
+            f"{event.get('articles_known', 0)} known · {event.get('not_modified', 0)} not modified · "
+            f"{event.get('errors_total', 0)} errors"
+        )
+        if self.progress is not None:
+            self.progress.update(self.task, counts=counts)
+            return
+        now = time.monotonic()
+        if counts != self.last_line and now - self.last_time >= 10:
+            self.last_line, self.last_time = counts, now
+            _echo_err(f"{datetime.now().isoformat(timespec='seconds')} {self.site}: {counts}")
+
+    def __exit__(self, *exc):
+        if self.progress is not None:
+            self.progress.__exit__(*exc)
+        return False
+
+
+def _report(summary: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary, default=str))
+        return
+    click.echo(_describe(summary))
+    for error in summary.get("errors", [])[:10]:
+        click.echo(f"  {error.get('kind', 'error')}: {error['url']}: {error['reason']}")
+    more = summary.get("errors_total", 0) - min(10, len(summary.get("errors", [])))
+    if more > 0:
+        click.echo(f"  … and {more} more (see `newssieve crawl-runs {summary['site']} --json`)")
+
+
+@click.command()
+@click.argument("site", required=False)
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every enabled site, one after the other.")
+@click.option("--refetch", is_flag=True, help="Download articles again even when already stored.")
+@click.option("--json", "as_json", is_flag=True, help="Print each run's summary as one JSON object.")
+def crawl(site: str | None, all_sites: bool, refetch: bool, as_json: bool) -> None:
+    """Crawl SITE (or --all sites) now, in a child process, under the site's crawl lock.
+
+    Exit status: 0 when every run finished ("ok"), 3 when a crawl of the site
+    is already running ("locked"), 4 for a disabled site, 1 for anything else.
+    """
+    if bool(site) == all_sites:
+        raise click.UsageError("give either SITE or --all")
+    from newssieve.crawls import run_crawl
+    from newssieve.sites import SitesFileError, load_sites
+
+    live = sys.stderr.isatty()
+    worst = 0
+    reasons: list[str] = []
+    with _redis_or_exit():
+        if all_sites:
+            try:
+                sites_file = load_sites()
+            except SitesFileError as exc:
+                _fail(str(exc))
+            for error in sites_file.errors:
+                _echo_err(f"warning: {error}")
+            if sites_file.errors:
+                worst = 1
+                reasons.append(
+                    f"the sites file has {len(sites_file.errors)} error(s) (see `newssieve sites`)"
+                )
+            names = list(sites_file.sites)
+        else:
+            names = [site]
+        for name in names:
+            entry = None if not all_sites else sites_file.sites[name]
+            if entry is not None and not entry.enabled:
+                summary = _skipped(name, "disabled", f"site {name!r} is disabled")
+            else:
+                with _Progress(name, live) as progress:
+                    summary = run_crawl(name, refetch=refetch, progress=progress)
+            _report(summary, as_json)
+            code = EXIT_CODES.get(summary["status"], 1)
+            if all_sites and summary["status"] == "disabled":
+                code = 0
+            if code:
+                reasons.append(
+                    f"{name}: {summary['status']}"
+                    + (f" ({summary['reason']})" if summary.get("reason") else "")
+                )
+            worst = worst or code
+            if summary["status"] == "interrupted":
+                break
+    if worst:
+        _echo_err(f"newssieve crawl: {'; '.join(reasons)}")
+        sys.exit(worst)
+
+
+def _skipped(site: str, status: str, reason: str) -> dict[str, Any]:
+    from newssieve.crawls import _iso, _now
+
+    moment = _iso(_now())
+    return {
+        "site": site,
+        "started": moment,
+        "finished": moment,
+        "status": status,
+        "reason": reason,
+        "pages": 0,
+        "articles_new": 0,
+        "articles_known": 0,
+        "errors": [],
+    }
+
+
+def _fail(reason: str, code: int = 1):
+    _echo_err(f"newssieve: {reason}")
+    sys.exit(code)
+
+
+@contextmanager
+def _redis_or_exit() -> Iterator[None]:
+    """`redis_available()`, with a failure to find or start Redis turned into a one-line exit."""
+    from newssieve.redis_conn import redis_available
+
+    manager = redis_available()
+    try:
+        manager.__enter__()
+    except Exception as exc:
+        _fail(f"no Redis: {exc}")
+    try:
+        yield
+    finally:
+        manager.__exit__(None, None, None)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the sites and errors as JSON.")
+@click.option("--runs/--no-runs", default=True, help="Show each site's last run (needs Redis).")
+def sites(as_json: bool, runs: bool) -> None:
+    """List the sites of the sites file: schedule, discovery, enabled, last run; and its errors (exit 1)."""
+    from newssieve.sites import SitesFileError, load_sites
+
+    try:
+        sites_file = load_sites()
+    except SitesFileError as exc:
+        _fail(str(exc))
+    last: dict[str, dict] = {}
+    if runs:
+        try:
+            from newssieve.crawls import last_runs
+            from newssieve.redis_conn import answers, redis_url
+
+            if answers(redis_url()):
+                last = {name: (last_runs(name, 1) or [{}])[0] for name in sites_file.sites}
+        except Exception:  # the listing works without Redis
+            last = {}
+    rows = []
+    for site in sites_file.sites.values():
+        discovery = [
+            f"{len(v)} {k}"
+            for k, v in (("feeds", site.feeds), ("sitemaps", site.sitemaps), ("start_urls", site.start_urls))
+            if v
+        ]
+        run = last.get(site.name) or {}
+        rows.append(
+            {
+                "name": site.name,
+                "enabled": site.enabled,
+                "schedule": site.schedule,
+                "discovery": ", ".join(discovery),
+                "domains": site.domains,
+                "max_pages": site.max_pages,
+                "last_run": {k: run.get(k) for k in ("finished", "status", "pages", "articles_new")}
+                if run
+                else None,
+            }
+        )
+    if as_json:
+        click.echo(json.dumps({"path": str(sites_file.path), "sites": rows, "errors": sites_file.errors}))
+    elif sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=str(sites_file.path), title_justify="left")
+        for column in ("site", "enabled", "schedule", "discovery", "domains", "last run"):
+            table.add_column(column)
+        for row in rows:
+            run = row["last_run"]
+            table.add_row(
+                row["name"],
+                "yes" if row["enabled"] else "no",
+                row["schedule"],
+                row["discovery"],
+                ", ".join(row["domains"]),
+                f"{run['status']} {run['finished']}" if run else "-",
+            )
+        Console().print(table)
+    else:
+        for row in rows:
+            run = row["last_run"]
+            click.echo(
+                "\t".join(
+                    [
+                        row["name"],
+                        "enabled" if row["enabled"] else "disabled",
+                        row["schedule"],
+                        row["discovery"],
+                        ",".join(row["domains"]),
+                        f"{run['status']} {run['finished']}" if run else "-",
+                    ]
+                )
+            )
+    for error in sites_file.errors:
+        _echo_err(f"error: {error}")
+    if sites_file.errors:
+        sys.exit(1)
+
+
+@click.command("crawl-runs")
+@click.argument("site")
+@click.option("-n", "count", default=10, show_default=True, help="How many runs, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON summary per line.")
+def crawl_runs(site: str, count: int, as_json: bool) -> None:
+    """The last crawl runs of SITE (the last 50 are kept)."""
+    from newssieve.crawls import crawl_lock_holder, last_runs
+
+    with _redis_or_exit():
+        runs = last_runs(site, count)
+        holder = crawl_lock_holder(site)
+    if holder and not as_json:
+        click.echo(
+            f"running now (since {holder.get('since', '?')}, lock expires in {holder['expires_in']} s)"
+        )
+    for run in runs:
+        if as_json:
+            click.echo(json.dumps(run, default=str))
+        else:
+            click.echo(f"{run.get('started')}  {_describe(run)}")
+    if not runs and not as_json:
+        click.echo(f"no runs recorded for {site}")
+
+
+@click.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--wait", is_flag=True, help="Return once every page sent is stored (or the timeout passes).")
+@click.option("--timeout", default=300.0, show_default=True, help="Seconds --wait waits at most.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest(path: str, wait: bool, timeout: float, as_json: bool) -> None:
+    """Send the HTML responses of a WARC file (.warc or .warc.gz) through the processing pipeline."""
+    from newssieve.ingest import ingest_warc
+
+    with _redis_or_exit():
+        summary = ingest_warc(path, wait=wait, timeout=timeout)
+    if as_json:
+        click.echo(json.dumps(summary, default=str))
+    else:
+        line = (
+            f"{summary['file']}: {summary['records']} records, {summary['html']} HTML pages, "
+            f"{summary['sent']} sent, {summary['skipped_non_html']} non-HTML skipped, "
+            f"{summary['skipped_status']} non-2xx skipped, {summary['duplicates']} duplicates"
+        )
+        if wait:
+            line += f", {summary['stored']} stored, {summary['pending']} not stored"
+        click.echo(line)
+        for error in summary["errors"][:10]:
+            click.echo(f"  {error['url']}: {error['reason']}")
+    if summary["status"] != "ok":
+        _echo_err(f"newssieve ingest: {summary['status']}: {summary.get('reason', '')}")
+        sys.exit(1)
+
+
+COMMANDS = [crawl, sites, crawl_runs, ingest]

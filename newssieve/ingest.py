@@ -1,0 +1,236 @@
+"""WARC ingest: archived HTML responses go through the same processing task as crawled pages.
+
+`ingest_warc(path)` reads a .warc or .warc.gz (warcio), turns every HTML
+response record into a `Page` (site = the configured site whose domains
+match the URL's host, else the host itself; canonical URL as the crawler
+computes it) and sends it to the process queue by task name. Non-HTML
+responses, non-2xx responses, other record types and pages over
+`max_page_bytes` are counted and skipped. With `wait=True` it returns once
+every page sent is stored (`EXISTS article:{id}`), or when the timeout passes,
+or when the workers have taken everything and some pages were not stored.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from newssieve.ids import article_id
+from newssieve.keys import Keys
+from newssieve.models import Page
+from newssieve.redis_conn import get_client
+from newssieve.settings import get_settings
+from newssieve.sites import Site, SitesFileError, load_sites
+from newssieve.taskqueue import PROCESS_PAGE, PROCESS_QUEUE, make_celery
+
+MAX_ERRORS_KEPT = 100
+RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1.0}
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _site_for(url: str, sites: list[Site]) -> tuple[str, Any]:
+    """(site name, allows_url) for a URL: a configured site, else its host."""
+    for site in sites:
+        if site.allows_url(url):
+            return site.name, site.allows_url
+    host = (urlsplit(url).hostname or "unknown").lower()
+    return host, lambda other: (urlsplit(other).hostname or "").lower() == host
+
+
+def _is_html(content_type: str | None, body: bytes) -> bool:
+    if content_type:
+        return any(t in content_type.lower() for t in HTML_TYPES)
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+
+
+def _warc_time(value: str | None) -> float:
+    if not value:
+        return time.time()
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return time.time()
+
+
+def _check_warc(path: str) -> None:
+    """ValueError unless the file starts like a WARC (gzip'd or not); warcio would read almost anything."""
+    import gzip
+
+    with open(path, "rb") as raw:
+        head = raw.read(2)
+    opener = gzip.open if head == b"\x1f\x8b" else open
+    try:
+        with opener(path, "rb") as stream:
+            start = stream.read(5)
+    except (OSError, EOFError) as exc:
+        raise ValueError(f"not a WARC file ({exc})") from exc
+    if start != b"WARC/":
+        raise ValueError("not a WARC file (no WARC/ header at the start)")
+
+
+def pages_from_warc(path: str, counts: dict[str, Any], max_bytes: int | None = None):
+    """Yield a Page for every HTML 2xx response record; count (in `counts`) everything skipped."""
+    from w3lib.encoding import html_to_unicode
+    from warcio.archiveiterator import ArchiveIterator
+
+    from crawler.canonical import canonicalize, find_canonical_links, page_canonical
+
+    max_bytes = max_bytes or get_settings().max_page_bytes
+    try:
+        configured = list(load_sites().sites.values())
+    except SitesFileError:
+        configured = []
+    _check_warc(path)
+    with open(path, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            counts["records"] += 1
+            if record.rec_type != "response" or record.http_headers is None:
+                counts["skipped_other_records"] += 1
+                continue
+            counts["responses"] += 1
+            url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+            if urlsplit(url).scheme not in ("http", "https"):
+                counts["skipped_other_records"] += 1
+                continue
+            status = int(record.http_headers.get_statuscode() or 0)
+            content_type = record.http_headers.get_header("Content-Type")
+            body = record.content_stream().read(max_bytes + 1)
+            if not _is_html(content_type, body):
+                counts["skipped_non_html"] += 1
+                continue
+            counts["html"] += 1
+            if not 200 <= status < 300:
+                counts["skipped_status"] += 1
+                continue
+            if len(body) > max_bytes:
+                counts["too_large"] += 1
+                _error(counts, url, f"over the size limit of {max_bytes} bytes")
+                continue
+            _, html = html_to_unicode(content_type, body)
+            site, allows = _site_for(url, configured)
+            canonical_href, og_url = find_canonical_links(html)
+            canonical = page_canonical(url, canonical_href, og_url, allows)
+            headers = {k.lower(): v for k, v in record.http_headers.headers}
+            yield Page(
+                url=canonicalize(url),
+                canonical_url=canonical,
+                site=site,
+                html=html,
+                status=status,
+                headers=headers,
+                fetched_at=_warc_time(record.rec_headers.get_header("WARC-Date")),
+            )
+
+
+def _error(counts: dict[str, Any], url: str, reason: str) -> None:
+    if len(counts["errors"]) < MAX_ERRORS_KEPT:
+        counts["errors"].append({"url": url, "reason": reason})
+
+
+def ingest_warc(path: str, wait: bool = False, timeout: float = 300.0, poll: float = 0.5) -> dict[str, Any]:
+    from warcio.exceptions import ArchiveLoadFailed
+
+    summary: dict[str, Any] = {
+        "file": str(path),
+        "records": 0,
+        "responses": 0,
+        "html": 0,
+        "sent": 0,
+        "skipped_non_html": 0,
+        "skipped_status": 0,
+        "skipped_other_records": 0,
+        "too_large": 0,
+        "duplicates": 0,
+        "enqueue_failed": 0,
+        "sites": {},
+        "errors": [],
+        "status": "ok",
+    }
+    app = make_celery("newssieve-ingest")
+    sent_ids: dict[str, str] = {}
+    try:
+        for page in pages_from_warc(path, summary):
+            aid = article_id(page.canonical_url)
+            if aid in sent_ids:
+                summary["duplicates"] += 1
+                continue
+            try:
+                app.send_task(
+                    PROCESS_PAGE,
+                    args=[page.to_dict()],
+                    queue=PROCESS_QUEUE,
+                    retry=True,
+                    retry_policy=RETRY_POLICY,
+                )
+            except Exception as exc:  # the broker: record the page, never drop it silently
+                summary["enqueue_failed"] += 1
+                _error(summary, page.url, f"could not enqueue for processing: {type(exc).__name__}: {exc}")
+                continue
+            sent_ids[aid] = page.url
+            summary["sent"] += 1
+            summary["sites"][page.site] = summary["sites"].get(page.site, 0) + 1
+    except (ArchiveLoadFailed, OSError, ValueError) as exc:
+        summary["status"] = "failed"
+        summary["reason"] = f"cannot read {path}: {exc}"
+    finally:
+        app.close()
+    if summary["enqueue_failed"] and summary["status"] == "ok":
+        summary["status"] = "failed"
+        summary["reason"] = f"{summary['enqueue_failed']} page(s) could not be handed to the process queue"
+    if wait:
+        stored, pending, timed_out = wait_until_stored(sent_ids, timeout=timeout, poll=poll)
+        summary["stored"] = len(stored)
+        summary["pending"] = len(pending)
+        for url in list(pending.values())[: max(0, MAX_ERRORS_KEPT - len(summary["errors"]))]:
+            reason = "not stored before the timeout" if timed_out else "not stored: the worker dropped it"
+            summary["errors"].append({"url": url, "reason": reason})
+        if pending and summary["status"] == "ok":
+            summary["status"] = "timeout" if timed_out else "incomplete"
+            summary["reason"] = f"{len(pending)} page(s) not stored"
+    return summary
+
+
+def wait_until_stored(
+    ids: dict[str, str], timeout: float = 300.0, poll: float = 0.5
+) -> tuple[set[str], dict[str, str], bool]:
+    """Poll until every article id exists. Returns (stored ids, {id: url} still missing, timed out).
+
+    Stops early when the queue is empty, nothing is being processed and the
+    missing pages have not appeared for a few seconds (a worker dropped them).
+    """
+    from newssieve.pipeline_wait import queue_depth, unacked
+
+    client = get_client()
+    keys = Keys()
+    pending = dict(ids)
+    timed_out = False
+    stored: set[str] = set()
+    deadline = time.monotonic() + timeout
+    idle_since: float | None = None
+    while pending:
+        order = list(pending)
+        with client.pipeline(transaction=False) as pipe:
+            for aid in order:
+                pipe.exists(keys.article(aid))
+            found = pipe.execute()
+        for aid, exists in zip(order, found, strict=True):
+            if exists:
+                stored.add(aid)
+                del pending[aid]
+        if not pending:
+            break
+        now = time.monotonic()
+        if now >= deadline:
+            timed_out = True
+            break
+        if queue_depth(client, keys.prefix) == 0 and unacked(client, keys.prefix) == 0:
+            idle_since = idle_since or now
+            if now - idle_since >= 3.0:
+                break
+        else:
+            idle_since = None
+        time.sleep(poll)
+    return stored, pending, timed_out

@@ -1,0 +1,256 @@
+"""Crawl runs: the lock, the run history, incremental re-crawls and the `crawl` / `sites` commands."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from click.testing import CliRunner
+
+from newssieve.cli_crawl import COMMANDS
+from newssieve.crawls import HISTORY_LENGTH, CrawlLock, last_runs, record_run, run_crawl
+from newssieve.keys import Keys
+from tests.fixtures.crawl.crawl_fixtures import (  # noqa: F401  (the *_fixture names are pytest fixtures)
+    crawl_env_fixture,
+    rss,
+    server_fixture,
+)
+
+RSS = {"Content-Type": "application/rss+xml"}
+SUMMARY_KEYS = {"site", "started", "finished", "pages", "articles_new", "articles_known", "errors", "status"}
+
+
+@click.group()
+def cli() -> None:
+    """The crawl commands alone (as `newssieve` registers them)."""
+
+
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+
+def feed_site(server, n: int, name: str = "fx", **extra) -> dict:
+    for i in range(n):
+        server.html(f"/news/{i}.html", f"Story {i}")
+    server.route(
+        "/feed.xml",
+        rss([(server.url(f"/news/{i}.html"), str(i)) for i in range(n)]),
+        headers=RSS,
+        etag='"v1"',
+    )
+    return {
+        "name": name,
+        "domains": [server.netloc],
+        "feeds": [server.url("/feed.xml")],
+        "article": [r"/news/"],
+        **extra,
+    }
+
+
+def test_second_run_downloads_nothing_and_the_feed_answers_304(crawl_env, server):
+    crawl_env.write_sites([feed_site(server, 4)])
+    first = run_crawl("fx")
+    assert first["status"] == "ok" and first["articles_new"] == 4 and first["pages"] == 4
+    assert crawl_env.store_articles() == 4  # what a worker would have done
+
+    second = run_crawl("fx")
+    assert second["status"] == "ok", second
+    assert second["pages"] == 0 and second["articles_new"] == 0
+    assert second["not_modified"] == 1
+    assert [path for path, headers in server.requests if path == "/feed.xml"] == ["/feed.xml"] * 2
+    assert [h.get("if-none-match") for p, h in server.requests if p == "/feed.xml"] == [None, '"v1"']
+    assert crawl_env.queued() == []
+
+    # The feed changes: one new story; the known ones are skipped before download.
+    server.html("/news/new.html", "New")
+    items = [(server.url(f"/news/{i}.html"), str(i)) for i in range(4)] + [
+        (server.url("/news/new.html"), "n")
+    ]
+    server.route("/feed.xml", rss(items), headers=RSS, etag='"v2"')
+    third = run_crawl("fx")
+    assert third["articles_new"] == 1 and third["articles_known"] == 4 and third["pages"] == 1
+    assert [m["page"]["url"] for m in crawl_env.queued()] == [server.url("/news/new.html")]
+    assert all(server.hits[f"/news/{i}.html"] == 1 for i in range(4))
+
+    # --refetch downloads the known ones again and hands them on.
+    crawl_env.store_articles()
+    again = run_crawl("fx", refetch=True)
+    assert again["status"] == "ok"
+    assert again["pages"] == 5 and again["articles_refetched"] == 5 and again["not_modified"] == 0
+    assert len(crawl_env.queued()) == 5
+
+
+def test_last_modified_alone_gives_a_304_too(crawl_env, server):
+    server.html("/news/a.html", "A")
+    stamp = "Mon, 06 Jan 2025 10:00:00 GMT"
+    server.route("/atom.xml", rss([(server.url("/news/a.html"), "a")]), headers=RSS, last_modified=stamp)
+    crawl_env.write_sites(
+        [
+            {
+                "name": "fx",
+                "domains": [server.netloc],
+                "feeds": [server.url("/atom.xml")],
+                "article": ["/news/"],
+            }
+        ]
+    )
+    assert run_crawl("fx")["articles_new"] == 1
+    crawl_env.store_articles()
+    second = run_crawl("fx")
+    assert second["not_modified"] == 1 and second["pages"] == 0
+    assert [h.get("if-modified-since") for p, h in server.requests if p == "/atom.xml"] == [None, stamp]
+
+
+def test_crawl_runs_command(crawl_env, server):
+    crawl_env.write_sites([feed_site(server, 1)])
+    run_crawl("fx")
+    run_crawl("fx")
+    result = CliRunner().invoke(cli, ["crawl-runs", "fx", "-n", "5"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 2 and all("fx: ok" in line for line in lines)
+    result = CliRunner().invoke(cli, ["crawl-runs", "fx", "--json", "-n", "1"])
+    assert json.loads(result.stdout)["status"] == "ok"
+
+
+def test_a_second_crawl_of_the_same_site_is_locked_out(crawl_env, server):
+    crawl_env.write_sites([feed_site(server, 1)])
+    holder = CrawlLock("fx")
+    assert holder.acquire()
+    try:
+        summary = run_crawl("fx")
+        assert summary["status"] == "locked"
+        assert "another crawl of fx is running" in summary["reason"]
+        assert server.hits["/feed.xml"] == 0
+        assert last_runs("fx") == []  # a locked-out attempt is not a run
+
+        result = CliRunner().invoke(cli, ["crawl", "fx", "--json"])
+        assert result.exit_code == 3
+        printed = json.loads(result.stdout.strip().splitlines()[-1])
+        assert printed["status"] == "locked" and SUMMARY_KEYS <= set(printed)
+        assert "newssieve crawl: fx: locked" in result.stderr
+    finally:
+        assert holder.release()
+    assert run_crawl("fx")["status"] == "ok"
+    assert not crawl_env.redis.exists(Keys().crawl_lock("fx"))  # released after the run
+
+
+def test_lock_expires_and_only_its_token_releases_it(crawl_env):
+    first = CrawlLock("s1", ttl=30)
+    second = CrawlLock("s1", ttl=30)
+    assert first.acquire()
+    assert not second.acquire()
+    assert not second.release()  # not its lock
+    assert crawl_env.redis.exists(first.key)
+    assert 0 < first.holder()["expires_in"] <= 30
+    assert first.release()
+    assert second.acquire() and second.release()
+
+
+def test_run_history_keeps_the_last_50_newest_first(crawl_env, server):
+    crawl_env.write_sites([feed_site(server, 1)])
+    summary = run_crawl("fx")
+    runs = last_runs("fx", 5)
+    assert len(runs) == 1 and runs[0]["run_id"] == summary["run_id"]
+    assert SUMMARY_KEYS <= set(runs[0])
+    for i in range(HISTORY_LENGTH + 5):
+        record_run({"site": "fx", "status": "ok", "n": i})
+    runs = last_runs("fx", 100)
+    assert len(runs) == HISTORY_LENGTH
+    assert runs[0]["n"] == HISTORY_LENGTH + 4
+    assert crawl_env.redis.llen(Keys().crawl_runs("fx")) == HISTORY_LENGTH
+
+
+def test_crawl_command_json_and_exit_codes(crawl_env, server):
+    crawl_env.write_sites(
+        [
+            feed_site(server, 2),
+            {
+                "name": "off",
+                "domains": ["off.example"],
+                "feeds": ["http://off.example/rss"],
+                "article": ["/"],
+                "enabled": False,
+            },
+        ]
+    )
+    runner = CliRunner()
+    result = runner.invoke(cli, ["crawl", "fx", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert SUMMARY_KEYS <= set(summary)
+    assert summary["status"] == "ok" and summary["articles_new"] == 2
+    assert summary["started"].endswith("+00:00") and summary["finished"] >= summary["started"]
+
+    result = runner.invoke(cli, ["crawl", "--all", "--json"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    assert [(s["site"], s["status"]) for s in lines] == [("fx", "ok"), ("off", "disabled")]
+
+    result = runner.invoke(cli, ["crawl", "off"])
+    assert result.exit_code == 4
+    assert "disabled" in result.stderr.strip().splitlines()[-1]
+
+    result = runner.invoke(cli, ["crawl", "nosuch"])
+    assert result.exit_code == 2
+    assert "no valid site 'nosuch'" in result.stderr
+
+    result = runner.invoke(cli, ["crawl"])
+    assert result.exit_code == 2  # usage: SITE or --all
+
+    result = runner.invoke(cli, ["crawl", "fx"])  # human output, no terminal: plain lines
+    assert result.exit_code == 0
+    assert result.stdout.startswith("fx: ok")
+
+
+def test_sites_command_lists_sites_and_reports_errors(crawl_env, server):
+    good = feed_site(server, 1)
+    crawl_env.write_sites([good])
+    result = CliRunner().invoke(cli, ["sites", "--json"])
+    assert result.exit_code == 0, result.output
+    listing = json.loads(result.stdout)
+    assert listing["errors"] == []
+    assert listing["sites"][0]["name"] == "fx" and listing["sites"][0]["discovery"] == "1 feeds"
+
+    crawl_env.write_sites([good, {"name": "Bad Name", "domains": ["x.example"], "article": ["("]}])
+    result = CliRunner().invoke(cli, ["sites"])
+    assert result.exit_code == 1
+    assert result.stdout.startswith("fx\tenabled\t0 * * * *\t1 feeds")
+    assert "site 'Bad Name'" in result.stderr
+
+
+def test_crawl_all_fails_when_the_sites_file_has_errors(crawl_env, server):
+    crawl_env.write_sites([feed_site(server, 1), {"name": "broken", "domains": ["x.example"], "article": []}])
+    result = CliRunner().invoke(cli, ["crawl", "--all", "--json"])
+    assert result.exit_code == 1
+    assert [json.loads(line)["site"] for line in result.stdout.strip().splitlines()] == ["fx"]
+    assert "sites file has 1 error(s)" in result.stderr
+
+
+def test_a_crawl_that_cannot_start_is_a_failed_run_with_a_reason(crawl_env, server):
+    crawl_env.write_sites([feed_site(server, 1)])
+    crawl_env.scrapy_settings(ITEM_PIPELINES={"no.such.Pipeline": 100})
+    summary = run_crawl("fx")
+    assert summary["status"] == "failed"
+    assert "could not run" in summary["reason"] and "No module named 'no'" in summary["reason"]
+    assert last_runs("fx", 1)[0]["status"] == "failed"
+    assert not crawl_env.redis.exists(Keys().crawl_lock("fx"))
+
+
+def test_a_crawl_over_its_time_is_stopped_and_the_lock_released(crawl_env, server):
+    site = feed_site(server, 1)
+    server.html("/news/0.html", "Slow", delay=5.0)
+    crawl_env.write_sites([site])
+    summary = run_crawl("fx", timeout=1.5)
+    assert summary["status"] == "timeout", summary
+    assert summary["duration"] < 5
+    assert last_runs("fx", 1)[0]["status"] == "timeout"
+    assert not crawl_env.redis.exists(Keys().crawl_lock("fx"))
+
+
+def test_progress_events_reach_the_caller(crawl_env, server):
+    crawl_env.write_sites([feed_site(server, 2)])
+    events = []
+    summary = run_crawl("fx", progress=events.append)
+    assert summary["status"] == "ok"
+    assert events and {"pages", "articles_new", "errors_total"} <= set(events[0])
