@@ -60,6 +60,8 @@ class _Progress(AbstractContextManager):
             )
             self.progress.__enter__()
             self.task = self.progress.add_task(self.site, total=None, counts="starting…")
+        else:
+            _echo_err(f"{datetime.now().isoformat(timespec='seconds')} {self.site}: crawl starting")
         return self
 
     def __call__(self, event: dict[str, Any]) -> None:
