@@ -12,7 +12,7 @@
 --                grows one bucket at a time, so buckets stay small at any size.
 --   rec:{n/32}   article records by number: chunk 0 = shingle count (4 bytes), exact
 --                hash (32 hex), article id; chunks 1.. = the compact signature
---                (16-bit values), 64 bytes per field.
+--                (16-bit order-preserving codes, see story_index.py), 64 bytes per field.
 --   seq          the article number counter; article:{id}.seen_seq holds the number.
 --   cluster:{c}  zset of members by published time; rep:{c} feed -> representative.
 --
@@ -212,22 +212,20 @@ end
 
 -- similarity ---------------------------------------------------------------
 
--- Share of equal 16-bit values: the estimated Jaccard similarity.
-local function jaccard(mine, theirs)
+-- Compare two compact signatures position by position. Codes keep the order of the MinHash
+-- values, so besides equal positions (Jaccard) we count where each side holds the smaller value:
+-- P(min A <= min B) = |A|/|A u B|, hence containment of A in B = equal / (equal + A smaller).
+-- Returns the estimated Jaccard and the containment of the smaller set in the larger.
+local function compare(mine, theirs)
   if #mine ~= #theirs or #mine == 0 then return nil end
   local a, b = {string.byte(mine, 1, -1)}, {string.byte(theirs, 1, -1)}
-  local equal = 0
+  local equal, a_smaller, b_smaller = 0, 0, 0
   for i = 1, #a, 2 do
-    if a[i] == b[i] and a[i + 1] == b[i + 1] then equal = equal + 1 end
+    local x, y = a[i] * 256 + a[i + 1], b[i] * 256 + b[i + 1]
+    if x == y then equal = equal + 1 elseif x < y then a_smaller = a_smaller + 1 else b_smaller = b_smaller + 1 end
   end
-  return equal / (#a / 2)
-end
-
--- How much of the smaller text is in the larger, from Jaccard and the two set sizes.
-local function containment(j, na, nb)
-  local smaller = math.min(na, nb)
-  if smaller == 0 then return 0 end
-  return math.min(1, j * (na + nb) / (1 + j) / smaller)
+  if equal == 0 then return 0, 0 end
+  return equal / (#a / 2), equal / (equal + math.min(a_smaller, b_smaller))
 end
 
 local function number_of(aid)
@@ -362,8 +360,7 @@ local function verified_matches(found, sig, nsh, exact, t)
       if cand.via_exact and rec.exact == exact then
         j, c = 1, 1
       elseif nsh >= t.jmin and rec.shingles >= t.jmin then
-        j = jaccard(sig, read_record(cand.num, true).sig)
-        c = j and containment(j, nsh, rec.shingles) or 0
+        j, c = compare(sig, read_record(cand.num, true).sig)
         local contained = math.min(nsh, rec.shingles) >= t.cmin and j and j >= t.cjmin and c >= t.cthr
         if not (j and (j >= t.jthr or contained)) then j = nil end
       end
@@ -447,7 +444,7 @@ local function similarity()
   for i = 8, #ARGV, 2 do
     local na, nb = number_of(ARGV[i]), number_of(ARGV[i + 1])
     local ra, rb = na and read_record(na, true), nb and read_record(nb, true)
-    local j = ra and rb and jaccard(ra.sig, rb.sig)
+    local j = ra and rb and compare(ra.sig, rb.sig)
     out[#out + 1] = j and tostring(j) or ''
   end
   return out

@@ -7,10 +7,12 @@ article are one Lua call (story_index.lua), so concurrent workers always see
 each other.
 
 Memory is what limits an index of millions of articles, so the index keeps a
-compact signature (each 32-bit MinHash value reduced to 16 bits: two different
-values collide with probability 2^-16, which does not move a Jaccard estimate)
-and files articles by small integer numbers in hashes small enough to stay
-listpack-encoded. The layout is described at the top of story_index.lua.
+compact signature and files articles by small integer numbers in hashes small
+enough to stay listpack-encoded (layout at the top of story_index.lua). The
+compact signature codes each 32-bit MinHash value in 16 bits like a tiny float
+(exponent and 11 bits of mantissa): equal values stay equal, two different
+values collide about once in a thousand positions, and the order of values is
+kept, which gives containment directly: P(min A <= min B) = |A| / |A u B|.
 
 When a new article matches members of several clusters (it bridges copies that
 were not found to match each other), the clusters are merged into the largest,
@@ -32,7 +34,7 @@ SCRIPT = (Path(__file__).with_name("story_index.lua")).read_text(encoding="utf-8
 EXACT_HASH_LENGTH = 32  # hex digits of the exact text hash
 MAX_ID_LENGTH = 28  # an id shares a 64-byte record chunk with the shingle count and the exact hash
 CHUNK, RECORDS_PER_BUCKET = 64, 32  # as in story_index.lua
-MIX = np.uint32(0x9E3779B1)  # odd: multiply-shift keeps the well-mixed high bits of each value
+MANTISSA_BITS = 11
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,18 @@ class IndexResult:
 
 
 def compact_signature(signature: bytes) -> bytes:
-    """Big-endian uint32 MinHash values -> big-endian 16-bit values, the form the index stores."""
-    values = np.frombuffer(signature, dtype=">u4").astype(np.uint32)
-    return ((values * MIX) >> np.uint32(16)).astype(">u2").tobytes()
+    """Big-endian uint32 MinHash values -> order-preserving big-endian 16-bit codes, as the index stores them.
+
+    Values below 2^12 are kept as they are; above, the code is (bit length - 11) in the top bits and
+    the 11 bits after the leading one below them: monotonic, integer-exact, at most 45055.
+    """
+    values = np.frombuffer(signature, dtype=">u4").astype(np.int64)
+    bit_length = np.frexp(values.astype(np.float64))[1].astype(np.int64)  # exact for integers < 2^53
+    shift = np.maximum(bit_length - MANTISSA_BITS - 1, 0)
+    mantissa = (values >> shift) & ((1 << MANTISSA_BITS) - 1)
+    floated = ((bit_length - MANTISSA_BITS) << MANTISSA_BITS) | mantissa
+    codes = np.where(bit_length <= MANTISSA_BITS + 1, values, floated)
+    return codes.astype(">u2").tobytes()
 
 
 class StoryIndex:
