@@ -177,29 +177,29 @@ def parse_sites(text: str, path: Path) -> SitesFile:
         raise SitesFileError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("sites", []), list):
         raise SitesFileError(f"{path}: expected a mapping with a top-level 'sites:' list")
-    sites: dict[str, Site] = {}
     errors: list[str] = []
-    for index, raw in enumerate(data.get("sites") or [], start=1):
-        label = raw.get("name", f"#{index}") if isinstance(raw, dict) else f"#{index}"
-        try:
-            site = Site.model_validate(raw)
-        except ValidationError as exc:
-            errors.append(f"{path}: site '{label}': {_describe(exc)}")
-            continue
-        if site.name in sites:
-            errors.append(f"{path}: site '{site.name}': field 'name': duplicate site name")
-            continue
-        sites[site.name] = site
+    sites = _validated(data.get("sites"), Site, "site", path, errors)
     feeds = {"all": FeedDef(name="all", title="All stories")}
-    for index, raw in enumerate(data.get("feeds") or [], start=1):
+    feeds.update(_validated(data.get("feeds"), FeedDef, "feed", path, errors))
+    return SitesFile(path=path, sites=sites, feeds=feeds, errors=errors)
+
+
+def _validated(entries: list | None, model: type[BaseModel], kind: str, path: Path,
+               errors: list[str]) -> dict:
+    """The valid entries by name; each invalid one adds an error naming file, entry and field."""
+    valid: dict = {}
+    for index, raw in enumerate(entries or [], start=1):
         label = raw.get("name", f"#{index}") if isinstance(raw, dict) else f"#{index}"
         try:
-            feed = FeedDef.model_validate(raw)
+            entry = model.model_validate(raw)
         except ValidationError as exc:
-            errors.append(f"{path}: feed '{label}': {_describe(exc)}")
+            errors.append(f"{path}: {kind} '{label}': {_describe(exc)}")
             continue
-        feeds[feed.name] = feed
-    return SitesFile(path=path, sites=sites, feeds=feeds, errors=errors)
+        if entry.name in valid:
+            errors.append(f"{path}: {kind} '{entry.name}': field 'name': duplicate {kind} name")
+            continue
+        valid[entry.name] = entry
+    return valid
 
 
 def load_sites(path: Path | str | None = None) -> SitesFile:
