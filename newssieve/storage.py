@@ -23,16 +23,26 @@ from newssieve.sites import FeedDef
 SUMMARY_FIELDS = ("id", "url", "canonical_url", "site", "title", "authors", "published", "lang", "cluster")
 
 
+LISTED_PUBLISHED_HEADER = "x-newssieve-listed-published"
+"""Set by the crawler when a feed or news sitemap gave the article's date."""
+
+
+def _timestamp(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+
+
 def published_ts(article: Article, page: Page) -> float:
-    """Seconds since the epoch of publication; the fetch time when the page gives no date."""
-    if article.published:
-        try:
-            parsed = datetime.fromisoformat(article.published.replace("Z", "+00:00"))
-            if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=UTC)
-            return parsed.timestamp()
-        except ValueError:
-            pass
+    """Seconds since the epoch of publication: the page's date, else the date its feed or
+    sitemap listed, else the fetch time."""
+    for value in (article.published, page.headers.get(LISTED_PUBLISHED_HEADER)):
+        if (stamp := _timestamp(value)) is not None:
+            return stamp
     return page.fetched_at or time.time()
 
 
