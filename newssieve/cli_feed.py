@@ -64,8 +64,7 @@ def feed(name: str, since: float | None, until: float | None, site: str | None, 
             for entry in entries:
                 click.echo(json.dumps(entry, ensure_ascii=False))
         else:
-            shown = [{**entry, "copies": entry["copy_details"]} for entry in entries]
-            for line in story_lines(shown, copies=copies):
+            for line in story_lines(entries, copies=copies):
                 click.echo(line)
 
 

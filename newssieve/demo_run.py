@@ -27,10 +27,10 @@ def _use_environment(**values: str) -> None:
 
 def run_demo(concurrency: int = 2) -> int:
     from demo.network import DemoNetwork
-
     from newssieve.cli_run import start_worker
     from newssieve.crawls import run_crawl
     from newssieve.feed_text import story_lines
+    from newssieve.feeds import FeedQuery, FeedReader
     from newssieve.pipeline_wait import wait_until_processed
     from newssieve.redis_conn import delete_prefix, get_client, redis_available
     from newssieve.sites import load_sites
@@ -63,10 +63,10 @@ def run_demo(concurrency: int = 2) -> int:
             worker.terminate()
             worker.wait(30)
         store = Store()
-        entries = store.feed_entries("all", limit=10_000)
+        entries = list(FeedReader(store).iter_entries("all", FeedQuery(limit=100_000, copies=True)))
         for line in story_lines(entries):
             click.echo(line)
-        copies = sum(len(entry["copies"]) for entry in entries)
+        copies = sum(entry["copies"] for entry in entries)
         click.echo(f"\npages crawled: {sum(s['pages'] for s in summaries)} · "
                    f"articles stored: {store.article_count()} · stories: {len(entries)} · "
                    f"copies flagged: {copies}")

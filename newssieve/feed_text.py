@@ -7,13 +7,14 @@ def _when(published: str | None) -> str:
     return (published or "")[:16].replace("T", " ") or "-"
 
 
-def story_lines(entries: list[dict], copies: bool = True, width: int = 100) -> list[str]:
+def story_lines(entries, copies: bool = True, width: int = 100) -> list[str]:
+    """Entries as FeedReader gives them with `copies=True` (their `copy_details` listed)."""
     lines = []
     for entry in entries:
-        count = len(entry.get("copies", []))
+        count = entry["copies"]
         suffix = f"  (+{count} cop{'y' if count == 1 else 'ies'})" if count else ""
         lines.append(f"{_when(entry.get('published'))}  [{entry['site']}] {entry['title'][:width]}{suffix}")
         if copies:
-            for copy in entry.get("copies", []):
+            for copy in entry["copy_details"]:
                 lines.append(f"{'':18}  └ [{copy['site']}] {copy['title'][:width - 4]}  {copy['url']}")
     return lines

@@ -29,6 +29,10 @@ class Keys:
         """zset of member article ids scored by published time."""
         return f"{self.prefix}cluster:{cluster_id}"
 
+    def rep(self, cluster_id: str) -> str:
+        """hash feed name -> the cluster's representative article in that feed (see story_index.lua)."""
+        return f"{self.prefix}rep:{cluster_id}"
+
     def exact(self, text_hash: str) -> str:
         return f"{self.prefix}exact:{text_hash}"
 

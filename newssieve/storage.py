@@ -113,9 +113,6 @@ class Store:
 
     # -- reading ---------------------------------------------------------------
 
-    def is_known(self, canonical_url: str) -> bool:
-        return bool(self.client.exists(self.keys.article(article_id(canonical_url))))
-
     def article(self, aid: str) -> StoredArticle | None:
         fields = self.client.hgetall(self.keys.article(aid))
         return StoredArticle(fields) if fields else None
@@ -145,27 +142,12 @@ class Store:
         bottom = "-inf" if since is None else since
         return self.client.zrevrangebyscore(self.keys.feed(name), top, bottom, start=0, num=limit)
 
-    def feed_entries(self, name: str, *, limit: int = 50, copies: bool = True) -> list[dict]:
-        """One entry per story, newest first: the canonical article and its copies."""
-        entries = self.articles(self.feed_ids(name, limit=limit))
-        if not copies:
-            return entries
-        pipe = self.client.pipeline(transaction=False)
-        for entry in entries:
-            pipe.zrange(self.keys.cluster(entry["cluster"]), 0, -1)
-        for entry, members in zip(entries, pipe.execute(), strict=True):
-            entry["copies"] = self.articles([m for m in members if m != entry["id"]])
-        return entries
-
-    def feed_size(self, name: str) -> int:
-        return self.client.zcard(self.keys.feed(name))
-
     def article_count(self) -> int:
         return self.client.zcard(self.keys.articles)
 
     def canonicals(self, cluster_ids: list[str], feed: str = "all") -> list[str | None]:
-        """Each cluster's representative in a feed: the hash `rep:{cluster}` that story_index.lua keeps."""
+        """Each cluster's representative in a feed, as story_index.lua keeps it."""
         pipe = self.client.pipeline(transaction=False)
         for cluster_id in cluster_ids:
-            pipe.hget(f"{self.keys.prefix}rep:{cluster_id}", feed)
+            pipe.hget(self.keys.rep(cluster_id), feed)
         return pipe.execute() if cluster_ids else []
