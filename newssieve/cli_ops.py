@@ -6,11 +6,13 @@ import json
 import time
 
 import click
-from rich.console import Console
+from rich.console import Console, Group
+from rich.live import Live
 from rich.table import Table
+from rich.text import Text
 
 from newssieve import status as pipeline_status
-from newssieve.deadletters import DeadLetters
+from newssieve.deadletters import DeadLetters, subject
 from newssieve.taskqueue import make_celery
 
 
@@ -18,94 +20,94 @@ def _num(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def render(snapshot: dict, console: Console) -> None:
-    queues = Table(title="queues", title_justify="left")
-    for column in ("queue", "waiting", "taken, not acked"):
-        queues.add_column(column)
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
+def render(snapshot: dict) -> Group:
+    """The snapshot as rich tables, one per part."""
+    queues = _table("queues", "queue", "waiting", "taken, not acked")
     for name, q in snapshot["queues"].items():
         queues.add_row(name, str(q["waiting"]), str(q["unacked"]))
-    console.print(queues)
 
-    workers = Table(title="workers", title_justify="left")
-    workers.add_column("worker")
-    workers.add_column("running")
-    for name, info in snapshot["workers"].items():
-        running = info.get("reason") or ", ".join(t["task"] for t in info["running"]) or "idle"
-        workers.add_row(name, running)
+    workers = _table("workers", "worker", "running")
+    for name, tasks in snapshot["workers"].items():
+        workers.add_row(name, "\n".join(f"{t['task']} {t['args']}" for t in tasks) or "idle")
     if not snapshot["workers"]:
         workers.add_row("(none answered)", "")
-    console.print(workers)
 
-    stages = Table(title="stages (last hour / total)", title_justify="left")
-    counters = ("seen", "kept", "dropped", "duplicates", "failed")
-    stages.add_column("stage")
-    for name in counters:
-        stages.add_column(name)
-    for stage, values in snapshot["stages"].items():
-        stages.add_row(stage, *(f"{_num(values['last_hour'].get(c, 0))} / {_num(values['total'].get(c, 0))}"
-                                for c in counters))
-    console.print(stages)
+    pages = _table("pages", "", *(name.replace("_", " ") for name in snapshot["pipeline"]))
+    for window in ("last_hour", "total"):
+        pages.add_row(window.replace("_", " "), *(_num(c[window]) for c in snapshot["pipeline"].values()))
 
-    sites = Table(title="sites", title_justify="left")
-    for column in ("site", "last run", "status", "pages", "new", "errors", "next run"):
-        sites.add_column(column)
+    sites = _table("sites", "site", "last run", "status", "pages", "new", "errors", "next run")
     for name, info in snapshot["sites"].items():
-        last = info.get("last_run") or {}
-        status = "running" if info.get("running") else last.get("status", "never")
-        sites.add_row(name, str(last.get("finished") or "-"), status, str(last.get("pages", "-")),
-                      str(last.get("articles_new", "-")), str(len(last.get("errors", []) or [])),
-                      str(info.get("next_run") or info.get("reason") or "disabled"))
-    console.print(sites)
-    console.print(f"dead letters: {snapshot['dead_letters']}")
+        last = info["last_run"] or {}
+        state = "running" if info["running"] else last.get("status", "never")
+        errors = last.get("errors_total", len(last.get("errors") or []))
+        sites.add_row(name, str(last.get("finished") or "-"), state, str(last.get("pages", "-")),
+                      str(last.get("articles_new", "-")), str(errors if last else "-"),
+                      info["next_run"] or "disabled")
+
+    dead = snapshot["dead_letters"]
+    parts = [queues, workers, pages, sites, Text(f"dead letters: {dead['count']}")]
+    parts += [Text(f"  {d['id']}  {d['failed_at']}  {d['subject']}  {d['error'][:80]}")
+              for d in dead["latest"]]
+    parts += [Text.assemble(("problem: ", "red"), p) for p in snapshot["problems"]]
+    return Group(*parts)
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="One JSON object, for programs.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (one per refresh with --watch).")
 @click.option("--watch", is_flag=True, help="Refresh every --interval seconds until Ctrl-C.")
-@click.option("--interval", default=2.0, show_default=True)
+@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(min=0.2))
 def status(as_json: bool, watch: bool, interval: float) -> None:
-    """Queues, workers, stage counters, crawl runs and dead letters."""
+    """Queues, workers, pages through the pipeline, crawl runs and dead letters."""
+    if as_json:
+        while True:
+            click.echo(json.dumps(pipeline_status.collect(), ensure_ascii=False))
+            if not watch:
+                return
+            time.sleep(interval)
     console = Console()
-    while True:
-        snapshot = pipeline_status.collect()
-        if as_json:
-            click.echo(json.dumps(snapshot, ensure_ascii=False))
-        else:
-            if watch:
-                console.clear()
-            render(snapshot, console)
-        if not watch:
-            return
-        time.sleep(interval)
+    if not watch:
+        console.print(render(pipeline_status.collect()))
+        return
+    with Live(render(pipeline_status.collect()), console=console, screen=console.is_terminal) as live:
+        try:
+            while True:
+                time.sleep(interval)
+                live.update(render(pipeline_status.collect()))
+        except KeyboardInterrupt:
+            pass
 
 
 @click.group()
 def dead() -> None:
-    """Pages that failed for good: list, show, requeue or purge them."""
+    """Tasks that failed for good (after their retries): list, show, requeue or purge them."""
 
 
 @dead.command("list")
 @click.option("--limit", default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="The full records as one JSON array.")
 def dead_list(limit: int, as_json: bool) -> None:
+    """The newest dead letters: id, time (UTC), task, page URL or site, error."""
     letters = DeadLetters().list(limit)
     if as_json:
         click.echo(json.dumps(letters, ensure_ascii=False))
         return
     for letter in letters:
         failed = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(letter["failed_at"]))
-        click.echo(f"{letter['id']}  {failed}  {letter['task']}  {_subject(letter)}  {letter['error'][:80]}")
-
-
-def _subject(letter: dict) -> str:
-    args = letter.get("args") or []
-    first = args[0] if args else ""
-    return first.get("url", "?") if isinstance(first, dict) else str(first)
+        click.echo(f"{letter['id']}  {failed}  {letter['task']}  {subject(letter)}  {letter['error'][:80]}")
 
 
 @dead.command("show")
 @click.argument("letter_id")
 def dead_show(letter_id: str) -> None:
+    """One dead letter in full: task, arguments, error, task id, time."""
     letter = DeadLetters().get(letter_id)
     if letter is None:
         raise click.ClickException(f"no dead letter {letter_id}")
@@ -116,23 +118,25 @@ def dead_show(letter_id: str) -> None:
 @click.argument("letter_id", required=False)
 @click.option("--all", "requeue_all", is_flag=True, help="Requeue every dead letter.")
 def dead_requeue(letter_id: str | None, requeue_all: bool) -> None:
-    """Send dead letters through the pipeline again (by task name, same arguments)."""
+    """Send dead letters through the pipeline again (same task, same arguments)."""
     if bool(letter_id) == requeue_all:
         raise click.UsageError("give one ID or --all")
     letters = DeadLetters()
-    chosen = letters.list(limit=1_000_000) if requeue_all else [letters.get(letter_id)]
-    if chosen == [None]:
-        raise click.ClickException(f"no dead letter {letter_id}")
     app = make_celery("newssieve-requeue")
-    for letter in chosen:
-        app.send_task(letter["task"], args=letter["args"])
-        letters.remove(letter["id"])
-    click.echo(f"requeued {len(chosen)}")
+    try:
+        sent = [task_id for one in (letters.ids() if requeue_all else [letter_id])
+                if (task_id := letters.requeue(one, app))]
+    finally:
+        app.close()
+    if not requeue_all and not sent:
+        raise click.ClickException(f"no dead letter {letter_id}")
+    click.echo(f"requeued {len(sent)}")
 
 
 @dead.command("purge")
 @click.confirmation_option(prompt="Delete every dead letter?")
 def dead_purge() -> None:
+    """Delete every dead letter (--yes to skip the question)."""
     click.echo(f"purged {DeadLetters().purge()}")
 
 

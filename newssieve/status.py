@@ -1,6 +1,9 @@
-"""One picture of the pipeline: queues, workers, stage counters, crawl runs, dead letters.
+"""One picture of the pipeline: queues, workers, page counters, crawl runs, dead letters.
 
-Read-only: everything comes from Redis and a short `celery inspect`.
+Read-only. Everything comes from Redis, except the workers: a `celery inspect active`
+broadcast that waits at most `timeout` seconds for the replies. `collect()` is what
+`newssieve status`, the `/status` page and `/status.json` show; `/metrics` reads the
+same functions (without the broadcast).
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from datetime import UTC, datetime
 
 import redis
 from croniter import croniter
+from kombu.exceptions import OperationalError
 
-from newssieve.deadletters import DeadLetters
+from newssieve.crawls import last_runs
+from newssieve.deadletters import DeadLetters, subject
 from newssieve.keys import Keys
 from newssieve.pipeline_wait import queue_depth
 from newssieve.redis_conn import get_client
@@ -21,11 +26,23 @@ from newssieve.stats import Stats
 from newssieve.taskqueue import CRAWL_QUEUE, PROCESS_QUEUE, make_celery
 
 QUEUES = (CRAWL_QUEUE, PROCESS_QUEUE)
+# The pages an operator follows through the pipeline: name -> (stage, counter) as workers/process.py
+# and workers/tasks.py record them.
+PIPELINE = {
+    "received": ("received", "seen"),
+    "cleaned": ("clean", "kept"),
+    "duplicates_flagged": ("dedup", "duplicates"),
+    "stored": ("store", "seen"),
+    "failed": ("process", "failed"),
+}
 
 
 def unacked_by_queue(client: redis.Redis, prefix: str) -> dict[str, int]:
-    """Messages taken by a worker but not acknowledged, by queue (kombu's unacked hash holds
-    JSON [message, exchange, routing_key] per delivery tag)."""
+    """Messages taken by a worker but not yet acknowledged, by queue.
+
+    kombu keeps them in the hash `{global_keyprefix}unacked`: delivery tag -> JSON
+    [message, exchange, routing_key]; our routing keys are the queue names.
+    """
     counts = dict.fromkeys(QUEUES, 0)
     for _, raw in client.hscan_iter(f"{prefix}unacked", count=500):
         try:
@@ -41,57 +58,90 @@ def queues(client: redis.Redis, prefix: str) -> dict[str, dict[str, int]]:
     return {q: {"waiting": queue_depth(client, prefix, q), "unacked": unacked.get(q, 0)} for q in QUEUES}
 
 
-def workers(timeout: float = 1.0) -> dict[str, dict]:
-    """Workers online and what they are running (empty when none answer within the timeout)."""
-    inspector = make_celery("newssieve-status").control.inspect(timeout=timeout)
+def workers(timeout: float = 1.0) -> tuple[dict[str, list[dict]], str | None]:
+    """({worker: [running task]}, problem): the workers that answered within `timeout` seconds."""
+    app = make_celery("newssieve-status")
     try:
-        active = inspector.active() or {}
-    except Exception as exc:  # the broker itself is unreachable: say so, don't crash the status
-        return {"error": {"running": [], "reason": f"{type(exc).__name__}: {exc}"}}
-    return {name: {"running": [{"task": t.get("name"), "id": t.get("id"), "args": _short(t.get("args"))}
-                               for t in tasks]}
-            for name, tasks in active.items()}
+        active = app.control.inspect(timeout=timeout).active() or {}
+    except (OperationalError, redis.RedisError, OSError) as exc:
+        return {}, f"cannot ask the workers: {type(exc).__name__}: {exc}"
+    finally:
+        app.close()
+    return {name: [_task(t) for t in tasks] for name, tasks in sorted(active.items())}, None
 
 
-def _short(args) -> str:
-    text = json.dumps(args, ensure_ascii=False, default=str)
-    return text if len(text) <= 120 else text[:117] + "..."
+def _task(info: dict) -> dict:
+    args = json.dumps(info.get("args"), ensure_ascii=False, default=str)
+    return {"task": info.get("name"), "id": info.get("id"), "started": _iso(info.get("time_start")),
+            "args": args if len(args) <= 120 else args[:117] + "..."}
 
 
 def _iso(ts: float | None) -> str | None:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds") if ts else None
 
 
-def sites(client: redis.Redis, keys: Keys) -> dict[str, dict]:
-    """Per site: the last crawl run and the next scheduled one."""
-    try:
-        configured = current_sites()
-    except (SitesFileError, OSError) as exc:
-        return {"error": {"reason": str(exc)}}
+def pipeline(stages: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    """The PIPELINE counts, last hour and total, from the stage counters.
+
+    "stored" leaves out the re-stores of articles whose boilerplate was removed later (reclean).
+    """
     out = {}
-    now = time.time()
-    for site in configured.sites.values():
-        raw = client.lindex(keys.crawl_runs(site.name), 0)
-        out[site.name] = {
-            "enabled": site.enabled,
-            "schedule": site.schedule,
-            "next_run": _iso(croniter(site.schedule, now).get_next(float)) if site.enabled else None,
-            "running": bool(client.exists(keys.crawl_lock(site.name))),
-            "last_run": json.loads(raw) if raw else None,
-        }
+    for name, (stage, counter) in PIPELINE.items():
+        out[name] = {window: stages.get(stage, {}).get(window, {}).get(counter, 0.0)
+                     for window in ("last_hour", "total")}
+    for window in ("last_hour", "total"):
+        out["stored"][window] -= stages.get("reclean", {}).get(window, {}).get("seen", 0.0)
     return out
 
 
-def collect(include_workers: bool = True) -> dict:
+def stage_counters(client: redis.Redis, prefix: str) -> dict[str, dict[str, dict[str, float]]]:
+    stats = Stats(client, prefix)
+    return {stage: {"last_hour": stats.last_hour(stage), "total": stats.totals(stage)}
+            for stage in stats.stages()}
+
+
+def sites(client: redis.Redis, keys: Keys) -> tuple[dict[str, dict], str | None]:
+    """({site: last run, next run, running}, problem with the sites file)."""
+    try:
+        configured = current_sites()
+    except (SitesFileError, OSError) as exc:
+        return {}, f"sites file: {exc}"
+    now = datetime.now(UTC)
+    out = {}
+    for site in configured.sites.values():
+        out[site.name] = {
+            "enabled": site.enabled,
+            "schedule": site.schedule,
+            "next_run": croniter(site.schedule, now).get_next(datetime).isoformat() if site.enabled else None,
+            "running": bool(client.exists(keys.crawl_lock(site.name))),
+            "last_run": (last_runs(site.name, 1) or [None])[0],
+        }
+    return out, None
+
+
+def dead_letters(client: redis.Redis, prefix: str, latest: int = 5) -> dict:
+    letters = DeadLetters(client, prefix)
+    return {"count": letters.count(),
+            "latest": [{"id": d["id"], "failed_at": _iso(d["failed_at"]), "task": d["task"],
+                        "subject": subject(d), "error": d["error"][:200]} for d in letters.list(latest)]}
+
+
+def collect(include_workers: bool = True, timeout: float = 1.0) -> dict:
     client = get_client()
     keys = Keys()
-    stats = Stats(client, keys.prefix)
+    problems = []
+    running, problem = workers(timeout) if include_workers else ({}, None)
+    problems += [problem] if problem else []
+    site_info, problem = sites(client, keys)
+    problems += [problem] if problem else []
+    stages = stage_counters(client, keys.prefix)
     return {
         "at": _iso(time.time()),
         "queues": queues(client, keys.prefix),
-        "workers": workers() if include_workers else {},
-        "stages": {stage: {"last_hour": stats.last_hour(stage), "total": stats.totals(stage)}
-                   for stage in stats.stages()},
-        "sites": sites(client, keys),
-        "dead_letters": DeadLetters(client, keys.prefix).count(),
+        "workers": running,
+        "pipeline": pipeline(stages),
+        "stages": stages,
+        "sites": site_info,
+        "dead_letters": dead_letters(client, keys.prefix),
+        "problems": problems,
     }
