@@ -22,7 +22,8 @@ def test_queue_depths_match_what_was_enqueued_while_no_worker_runs(client, prefi
     assert any("\x06\x16" in key for key in client.scan_iter(match=f"{prefix}process*"))
 
     snapshot = status.collect(timeout=0.3)
-    assert snapshot["queues"] == {"crawl": {"waiting": 1, "unacked": 0}, "process": {"waiting": 4, "unacked": 0}}
+    assert snapshot["queues"] == {"crawl": {"waiting": 1, "unacked": 0},
+                                  "process": {"waiting": 4, "unacked": 0}}
     assert snapshot["workers"] == {} and snapshot["problems"] == []
 
     # A consumer takes one message and does not acknowledge it: kombu moves it to the unacked hash.
@@ -44,7 +45,8 @@ def test_queue_depths_match_what_was_enqueued_while_no_worker_runs(client, prefi
     app.close()
 
 
-def test_next_run_follows_the_cron_schedule_and_a_broken_sites_file_is_a_problem(client, tmp_path, monkeypatch):
+def test_next_run_follows_the_cron_schedule_and_a_broken_sites_file_is_a_problem(client, tmp_path,
+                                                                                  monkeypatch):
     sites = tmp_path / "sites.yaml"
     sites.write_text("sites:\n  - {name: hourly, domains: [h.test], feeds: ['http://h.test/rss'], "
                      "article: ['/n/'], schedule: '17 * * * *'}\n", encoding="utf-8")
@@ -52,7 +54,8 @@ def test_next_run_follows_the_cron_schedule_and_a_broken_sites_file_is_a_problem
     reset_caches()
     snapshot = status.collect(include_workers=False)
     hourly = snapshot["sites"]["hourly"]
-    assert hourly["next_run"].endswith(":17:00+00:00") and hourly["last_run"] is None and not hourly["running"]
+    assert hourly["next_run"].endswith(":17:00+00:00")
+    assert hourly["last_run"] is None and not hourly["running"]
 
     sites.write_text("sites: [", encoding="utf-8")
     broken = status.collect(include_workers=False)

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from newssieve import __version__
-from newssieve.api import articles, feeds, health, pages
+from newssieve.api import articles, feeds, health, ops, pages
 from newssieve.api.auth import BearerTokenMiddleware
 from newssieve.feeds import FeedReader
 from newssieve.redis_clients import probe_client
@@ -23,7 +23,7 @@ from newssieve.storage import Store
 from newssieve.stories import StoryReader
 
 STATIC_DIR = Path(__file__).parent / "static"
-ROUTERS = (health.router, feeds.router, articles.router, pages.router)
+ROUTERS = (health.router, ops.router, feeds.router, articles.router, pages.router)
 
 
 def create_app(store: Store | None = None, token: str | None = None) -> FastAPI:

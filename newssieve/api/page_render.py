@@ -25,6 +25,7 @@ class PageLinks:
     rss: str
     json: str
     docs: str
+    status: str
     next: str | None
 
 
@@ -97,4 +98,4 @@ def render_page(page: FeedPage, summaries: dict[str, str], filters: str, links: 
         title=escape(title), about=about,
         filters=filters, stories=stories, pager=pager, home_url=escape(links.home), css_url=escape(links.css),
         js_url=escape(links.js), atom_url=escape(links.atom), rss_url=escape(links.rss),
-        json_url=escape(links.json), docs_url=escape(links.docs))
+        json_url=escape(links.json), docs_url=escape(links.docs), status_url=escape(links.status))

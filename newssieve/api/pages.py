@@ -35,7 +35,7 @@ def front_page(request: Request, reader: Annotated[FeedReader, Depends(feed_read
         atom=str(request.url_for("feed_atom", name=feed).include_query_params(**selection)),
         rss=str(request.url_for("feed_rss", name=feed).include_query_params(**selection)),
         json=str(request.url_for("feed_json", name=feed).include_query_params(**selection)),
-        docs=str(request.url_for("swagger_ui_html")),
+        docs=str(request.url_for("swagger_ui_html")), status=str(request.url_for("status_page")),
         next=str(request.url.include_query_params(cursor=page.next_cursor)) if page.next_cursor else None)
     feeds = [(f.name, f.title or f.name) for f in reader.feed_defs().values()]
     filters = filters_html(feeds, reader.site_names(), feed, query.site or "")

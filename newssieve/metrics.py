@@ -1,0 +1,129 @@
+"""Prometheus metrics read from Redis at scrape time.
+
+Every number lives in Redis (queues, stage counters, run history, dead letters), so
+any API process answers the same: nothing is counted in the process itself. Workers
+are left to Flower (a `celery inspect` broadcast per scrape would be slow).
+
+Crawl metrics describe each configured site's last run, plus how its kept history
+(the last 50 runs, `newssieve.crawls.HISTORY_LENGTH`) splits by status; both are gauges,
+since a window is not a counter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+
+import redis
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from newssieve import status
+from newssieve.crawls import HISTORY_LENGTH, last_runs
+from newssieve.deadletters import DeadLetters
+from newssieve.keys import Keys
+from newssieve.redis_conn import get_client
+from newssieve.sites import SitesFileError, current_sites
+
+log = logging.getLogger(__name__)
+# Numbers of a run summary (newssieve.crawls) exposed for the last run: field -> (metric name, help).
+LAST_RUN_NUMBERS = {
+    "pages": ("newssieve_crawl_last_run_pages", "Pages the last crawl run fetched."),
+    "articles_new": ("newssieve_crawl_last_run_new_articles", "New articles the last crawl run found."),
+    "errors_total": ("newssieve_crawl_last_run_errors", "Errors in the last crawl run."),
+    "duration": ("newssieve_crawl_last_run_duration_seconds", "How long the last crawl run took."),
+}
+
+
+class PipelineCollector(Collector):
+    def __init__(self, client: redis.Redis | None = None, prefix: str | None = None):
+        self.client = client or get_client()
+        self.keys = Keys(prefix)
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            families, up = [*self._queues(), *self._stages(), *self._dead_letters(), *self._crawls()], 1
+        except redis.RedisError as exc:
+            log.warning("metrics: Redis unavailable: %s", exc)
+            families, up = [], 0
+        yield GaugeMetricFamily("newssieve_redis_up", "1 when Redis answered this scrape, else 0.", value=up)
+        yield from families
+
+    def _queues(self) -> Iterator[Metric]:
+        family = GaugeMetricFamily("newssieve_queue_messages",
+                                   "Celery messages per queue: waiting, or taken by a worker and not acked.",
+                                   labels=["queue", "state"])
+        for queue, depth in status.queues(self.client, self.keys.prefix).items():
+            for state, count in depth.items():
+                family.add_metric([queue, state], count)
+        yield family
+
+    def _stages(self) -> Iterator[Metric]:
+        stages = status.stage_counters(self.client, self.keys.prefix)
+        pages = CounterMetricFamily(
+            "newssieve_pipeline_pages",
+            "Pages through the pipeline, by step (received, cleaned, duplicates_flagged, stored, failed).",
+            labels=["step"])
+        for step, counts in status.pipeline(stages).items():
+            pages.add_metric([step], counts["total"])
+        events = CounterMetricFamily("newssieve_stage_events",
+                                     "Raw stage counters (seen, kept, dropped, ...).",
+                                     labels=["stage", "counter"])
+        seconds = CounterMetricFamily("newssieve_stage_seconds", "Time spent in each stage.",
+                                      labels=["stage"])
+        for stage, windows in stages.items():
+            for counter, value in sorted(windows["total"].items()):
+                if counter == "seconds":
+                    seconds.add_metric([stage], value)
+                else:
+                    events.add_metric([stage, counter], value)
+        yield from (pages, events, seconds)
+
+    def _dead_letters(self) -> Iterator[Metric]:
+        count = DeadLetters(self.client, self.keys.prefix).count()
+        yield GaugeMetricFamily("newssieve_dead_letters",
+                                "Tasks that failed for good, waiting for an operator.", value=count)
+
+    def _crawls(self) -> Iterator[Metric]:
+        try:
+            sites = [site.name for site in current_sites().sites.values()]
+        except (SitesFileError, OSError) as exc:
+            log.warning("metrics: no crawl metrics, the sites file is unreadable: %s", exc)
+            return
+        last = {field: GaugeMetricFamily(name, about, labels=["site"])
+                for field, (name, about) in LAST_RUN_NUMBERS.items()}
+        finished = GaugeMetricFamily("newssieve_crawl_last_run_finished_timestamp_seconds",
+                                     "When the last crawl run ended (Unix time).", labels=["site"])
+        outcome = GaugeMetricFamily("newssieve_crawl_last_run_status",
+                                    "1 for the status the last crawl run ended with.",
+                                    labels=["site", "status"])
+        recent = GaugeMetricFamily("newssieve_crawl_recent_runs",
+                                   f"Crawl runs among the last {HISTORY_LENGTH} kept, by status.",
+                                   labels=["site", "status"])
+        running = GaugeMetricFamily("newssieve_crawl_running", "1 while a crawl of the site holds its lock.",
+                                    labels=["site"])
+        for site in sites:
+            runs = last_runs(site, HISTORY_LENGTH)
+            running.add_metric([site], int(bool(self.client.exists(self.keys.crawl_lock(site)))))
+            for state, count in sorted(Counter(run.get("status", "unknown") for run in runs).items()):
+                recent.add_metric([site, state], count)
+            if not runs:
+                continue
+            run = runs[0]
+            for field, family in last.items():
+                if isinstance(run.get(field), int | float):
+                    family.add_metric([site], run[field])
+            if run.get("finished"):
+                finished.add_metric([site], datetime.fromisoformat(run["finished"]).timestamp())
+            outcome.add_metric([site, run.get("status", "unknown")], 1)
+        yield from (*last.values(), finished, outcome, recent, running)
+
+
+def exposition() -> bytes:
+    """The metrics in Prometheus text format, read now from the configured Redis and prefix."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(PipelineCollector())
+    return generate_latest(registry)
