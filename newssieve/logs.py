@@ -28,11 +28,18 @@ def log_context(**values: str | None) -> Iterator[None]:
 
 
 class ContextFilter(logging.Filter):
-    """Copies the current pipeline context onto each record."""
+    """Copies the current pipeline context onto each record.
+
+    Celery's own task lines outside a task ("Task ... received" in the worker's main
+    process) carry the task in `extra={"data": ...}`: its id becomes the record's task_id.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         for name, value in (_context.get() or {}).items():
             setattr(record, name, value)
+        data = getattr(record, "data", None)
+        if isinstance(data, dict) and getattr(record, "task_id", None) is None and data.get("id"):
+            record.task_id, record.task = data["id"], data.get("name")
         return True
 
 
