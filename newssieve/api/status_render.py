@@ -32,11 +32,17 @@ def _num(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def table(headers: list[str], rows: list[list[str]], numeric: frozenset[int] = frozenset()) -> str:
-    """A table of already-escaped cells; columns in `numeric` are right-aligned."""
+def table(headers: list[str], rows: list[list[str]], numeric: frozenset[int] = frozenset(),
+          wrap: frozenset[int] = frozenset()) -> str:
+    """A table of already-escaped cells: `numeric` columns right-aligned, `wrap` columns (long text)
+    wrapped, the others kept on one line (the table scrolls sideways on a phone, not the page)."""
     head = "".join(f"<th>{h}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f'<td class="{"num" if i in numeric else "wrap"}">{cell}</td>'
-                                    for i, cell in enumerate(row)) + "</tr>" for row in rows)
+
+    def cell(i: int, text: str) -> str:
+        kind = "num" if i in numeric else "wrap" if i in wrap else ""
+        return f'<td class="{kind}">{text}</td>' if kind else f"<td>{text}</td>"
+
+    body = "".join("<tr>" + "".join(cell(i, text) for i, text in enumerate(row)) + "</tr>" for row in rows)
     return (f'<div class="scroll"><table class="ops"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
 
@@ -54,7 +60,7 @@ def workers_html(workers: dict) -> str:
         running = "<br>".join(f"{escape(t['task'] or '?')} <code>{escape(t['args'])}</code>"
                               f" since {escape(_human(t['started']))}" for t in tasks)
         rows.append([escape(name), running or "idle"])
-    return table(["worker", "running"], rows)
+    return table(["worker", "running"], rows, wrap=frozenset({1}))
 
 
 def pages_html(pipeline: dict) -> str:
@@ -83,9 +89,9 @@ def sites_html(sites: dict) -> str:
 def dead_html(dead: dict) -> str:
     if not dead["latest"]:
         return '<p class="none">None.</p>'
-    rows = [[f"<code>{escape(d['id'])}</code>", escape(_human(d["failed_at"])), escape(d["subject"]),
-             escape(d["error"])] for d in dead["latest"]]
-    return table(["id", "failed", "page or site", "error"], rows)
+    rows = [[escape(d["subject"]), escape(d["error"]), escape(_human(d["failed_at"])),
+             f"<code>{escape(d['id'])}</code>"] for d in dead["latest"]]
+    return table(["page or site", "error", "failed", "id (to requeue)"], rows, wrap=frozenset({0, 1}))
 
 
 def render_status(snapshot: dict, links: StatusLinks) -> str:
