@@ -9,7 +9,10 @@ COPY crawler ./crawler
 COPY workers ./workers
 COPY demo ./demo
 COPY config ./config
-RUN pip install -e '.[ops]'
+RUN pip install -e '.[ops]' \
+    && mkdir -p /app/var && chown newssieve:newssieve /app/var
 USER newssieve
+# var/: crawl logs (NEWSSIEVE_VAR_DIR); the services write nothing else locally.
 ENV NEWSSIEVE_SITES=/app/config/sites.yaml
+EXPOSE 8000 5555
 CMD ["newssieve", "--help"]

@@ -25,21 +25,46 @@ def compose_config(env: dict | None = None) -> subprocess.CompletedProcess:
     )
 
 
-def test_compose_file_is_valid_and_complete():
-    result = compose_config({"FLOWER_PASSWORD": "secret"})
+def services(env: dict) -> dict:
+    result = compose_config(env)
     assert result.returncode == 0, result.stderr
-    config = json.loads(result.stdout)
-    services = config["services"]
-    assert {"redis", "worker", "beat", "flower"} <= set(services)
-    assert "--appendonly" in services["redis"]["command"] and "yes" in services["redis"]["command"]
-    assert any(v["target"] == "/data" and v["type"] == "volume" for v in services["redis"]["volumes"])
-    for name in ("worker", "beat", "flower"):
-        assert services[name]["build"]["context"] == str(ROOT)
-    for name, service in services.items():
+    return json.loads(result.stdout)["services"]
+
+
+def test_compose_file_is_valid_and_complete():
+    config = services({"NEWSSIEVE_FLOWER_PASSWORD": "secret"})
+    assert {"redis", "worker", "crawler", "beat", "api", "flower"} <= set(config)
+    assert "--appendonly" in config["redis"]["command"] and "yes" in config["redis"]["command"]
+    assert any(v["target"] == "/data" and v["type"] == "volume" for v in config["redis"]["volumes"])
+    for name in ("worker", "crawler", "beat", "api", "flower"):
+        assert config[name]["build"]["context"] == str(ROOT)
+        assert config[name]["environment"]["NEWSSIEVE_REDIS_URL"] == "redis://redis:6379/0"
+        assert config[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+    for name, service in config.items():
         assert "healthcheck" in service, name
+    assert config["beat"]["command"][:4] == ["celery", "-A", "workers.app", "beat"]
 
 
-def test_compose_refuses_to_start_flower_without_a_password():
-    result = compose_config()
-    assert result.returncode != 0
-    assert "FLOWER_PASSWORD" in result.stderr
+def test_worker_concurrency_is_settable():
+    config = services({"NEWSSIEVE_FLOWER_PASSWORD": "secret", "WORKER_CONCURRENCY": "7"})
+    command = config["worker"]["command"]
+    assert command[command.index("--concurrency") + 1] == "7" and "process" in command
+
+
+def test_api_serves_on_all_interfaces_of_the_container_published_on_loopback_only():
+    api = services({"NEWSSIEVE_FLOWER_PASSWORD": "secret", "NEWSSIEVE_API_PORT": "8123"})["api"]
+    assert api["command"][:4] == ["newssieve", "serve", "--host", "0.0.0.0"]
+    (port,) = api["ports"]
+    assert (port["host_ip"], port["published"], port["target"]) == ("127.0.0.1", "8123", 8000)
+    assert "/health" in " ".join(api["healthcheck"]["test"])
+    assert api["environment"]["NEWSSIEVE_API_TOKEN"] == ""  # no token unless one is given
+
+
+def test_flower_needs_a_password_kept_off_its_command_line():
+    flower = services({"NEWSSIEVE_FLOWER_PASSWORD": "secret"})["flower"]
+    assert flower["environment"]["FLOWER_BASIC_AUTH"] == "admin:secret"
+    assert "secret" not in " ".join(flower["command"])
+    assert [p["host_ip"] for p in flower["ports"]] == ["127.0.0.1"]
+
+    refused = compose_config()
+    assert refused.returncode != 0 and "NEWSSIEVE_FLOWER_PASSWORD" in refused.stderr
