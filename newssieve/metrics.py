@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import redis
-from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
 from newssieve import status
@@ -122,8 +123,10 @@ class PipelineCollector(Collector):
         yield from (*last.values(), finished, outcome, recent, running)
 
 
-def exposition() -> bytes:
-    """The metrics in Prometheus text format, read now from the configured Redis and prefix."""
+def exposition(accept: str | None = None) -> tuple[bytes, str]:
+    """(body, content type): the metrics read now from the configured Redis and prefix, in the format
+    the scraper asks for (Prometheus text, or OpenMetrics)."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(PipelineCollector())
-    return generate_latest(registry)
+    encoder, content_type = choose_encoder(accept or "")
+    return encoder(registry), content_type

@@ -10,7 +10,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST
 
 from newssieve import metrics, status
 from newssieve.api.auth import require_token
@@ -22,8 +21,9 @@ router = APIRouter(tags=["operations"])
 
 
 @router.get("/metrics", response_class=Response, summary="Prometheus metrics, read from Redis now")
-def prometheus_metrics() -> Response:
-    return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+def prometheus_metrics(request: Request) -> Response:
+    body, content_type = metrics.exposition(request.headers.get("accept"))
+    return Response(body, headers={"Content-Type": content_type})
 
 
 @router.get("/status.json", summary="The pipeline status (as `newssieve status --json`)")
