@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
@@ -34,12 +34,28 @@ def _describe(summary: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def _crawl_counts(event: dict[str, Any]) -> str:
+    return (
+        f"{event.get('pages', 0)} pages · {event.get('articles_new', 0)} new · "
+        f"{event.get('articles_known', 0)} known · {event.get('not_modified', 0)} not modified · "
+        f"{event.get('errors_total', 0)} errors"
+    )
+
+
+def _ingest_counts(summary: dict[str, Any]) -> str:
+    line = f"{summary['records']} records · {summary['html']} HTML · {summary['sent']} sent"
+    return line + (f" · {summary['stored']} stored" if "stored" in summary else "")
+
+
 class _Progress(AbstractContextManager):
     """A live rich display on a terminal; plain log lines (on change, at most every 10 s) otherwise."""
 
-    def __init__(self, site: str, live: bool):
+    def __init__(self, site: str, live: bool, describe: Callable[[dict[str, Any]], str] = _crawl_counts,
+                 what: str = "crawl"):
         self.site = site
         self.live = live
+        self.describe = describe
+        self.what = what
         self.last_line = ""
         self.last_time = 0.0
         self.progress = None
@@ -61,15 +77,11 @@ class _Progress(AbstractContextManager):
             self.progress.__enter__()
             self.task = self.progress.add_task(self.site, total=None, counts="starting…")
         else:
-            _echo_err(f"{datetime.now().isoformat(timespec='seconds')} {self.site}: crawl starting")
+            _echo_err(f"{datetime.now().isoformat(timespec='seconds')} {self.site}: {self.what} starting")
         return self
 
     def __call__(self, event: dict[str, Any]) -> None:
-        counts = (
-            f"{event.get('pages', 0)} pages · {event.get('articles_new', 0)} new · "
-            f"{event.get('articles_known', 0)} known · {event.get('not_modified', 0)} not modified · "
-            f"{event.get('errors_total', 0)} errors"
-        )
+        counts = self.describe(event)
         if self.progress is not None:
             self.progress.update(self.task, counts=counts)
             return
@@ -309,8 +321,8 @@ def ingest(path: str, wait: bool, timeout: float, as_json: bool) -> None:
     """Send the HTML responses of a WARC file (.warc or .warc.gz) through the processing pipeline."""
     from newssieve.ingest import ingest_warc
 
-    with _redis_or_exit():
-        summary = ingest_warc(path, wait=wait, timeout=timeout)
+    with _redis_or_exit(), _Progress(path, sys.stderr.isatty(), _ingest_counts, "ingest") as progress:
+        summary = ingest_warc(path, wait=wait, timeout=timeout, progress=progress)
     if as_json:
         click.echo(json.dumps(summary, default=str))
     else:

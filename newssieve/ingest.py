@@ -13,6 +13,7 @@ or when the workers have taken everything and some pages were not stored.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -130,8 +131,14 @@ def _error(counts: dict[str, Any], url: str, reason: str) -> None:
         counts["errors"].append({"url": url, "reason": reason})
 
 
-def ingest_warc(path: str, wait: bool = False, timeout: float = 300.0, poll: float = 0.5) -> dict[str, Any]:
+def ingest_warc(path: str, wait: bool = False, timeout: float = 300.0, poll: float = 0.5,
+                progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Send the WARC's HTML pages to the process queue; `progress(summary)` after each page and wait."""
     from warcio.exceptions import ArchiveLoadFailed
+
+    def report() -> None:
+        if progress is not None:
+            progress(summary)
 
     summary: dict[str, Any] = {
         "file": str(path),
@@ -172,6 +179,7 @@ def ingest_warc(path: str, wait: bool = False, timeout: float = 300.0, poll: flo
             sent_ids[aid] = page.url
             summary["sent"] += 1
             summary["sites"][page.site] = summary["sites"].get(page.site, 0) + 1
+            report()
     except (ArchiveLoadFailed, OSError, ValueError) as exc:
         summary["status"] = "failed"
         summary["reason"] = f"cannot read {path}: {exc}"
@@ -181,7 +189,11 @@ def ingest_warc(path: str, wait: bool = False, timeout: float = 300.0, poll: flo
         summary["status"] = "failed"
         summary["reason"] = f"{summary['enqueue_failed']} page(s) could not be handed to the process queue"
     if wait:
-        stored, pending, timed_out = wait_until_stored(sent_ids, timeout=timeout, poll=poll)
+        def waiting(stored: int) -> None:
+            summary["stored"] = stored
+            report()
+
+        stored, pending, timed_out = wait_until_stored(sent_ids, timeout=timeout, poll=poll, progress=waiting)
         summary["stored"] = len(stored)
         summary["pending"] = len(pending)
         for url in list(pending.values())[: max(0, MAX_ERRORS_KEPT - len(summary["errors"]))]:
@@ -194,7 +206,8 @@ def ingest_warc(path: str, wait: bool = False, timeout: float = 300.0, poll: flo
 
 
 def wait_until_stored(
-    ids: dict[str, str], timeout: float = 300.0, poll: float = 0.5
+    ids: dict[str, str], timeout: float = 300.0, poll: float = 0.5,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[set[str], dict[str, str], bool]:
     """Poll until every article id exists. Returns (stored ids, {id: url} still missing, timed out).
 
@@ -220,6 +233,8 @@ def wait_until_stored(
             if exists:
                 stored.add(aid)
                 del pending[aid]
+        if progress is not None:
+            progress(len(stored))
         if not pending:
             break
         now = time.monotonic()
