@@ -20,6 +20,11 @@ def _num(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
+def _when(iso: str | None) -> str:
+    """"2026-11-25 17:40" (UTC) from an ISO time: short enough for a table on a terminal."""
+    return iso[:16].replace("T", " ") if iso else "-"
+
+
 def _table(title: str, *columns: str) -> Table:
     table = Table(title=title, title_justify="left")
     for column in columns:
@@ -43,14 +48,14 @@ def render(snapshot: dict) -> Group:
     for window in ("last_hour", "total"):
         pages.add_row(window.replace("_", " "), *(_num(c[window]) for c in snapshot["pipeline"].values()))
 
-    sites = _table("sites", "site", "last run", "status", "pages", "new", "errors", "next run")
+    sites = _table("sites (times in UTC)", "site", "last run", "status", "pages", "new", "errors", "next run")
     for name, info in snapshot["sites"].items():
         last = info["last_run"] or {}
         state = "running" if info["running"] else last.get("status", "never")
         errors = last.get("errors_total", len(last.get("errors") or []))
-        sites.add_row(name, str(last.get("finished") or "-"), state, str(last.get("pages", "-")),
+        sites.add_row(name, _when(last.get("finished")), state, str(last.get("pages", "-")),
                       str(last.get("articles_new", "-")), str(errors if last else "-"),
-                      info["next_run"] or "disabled")
+                      _when(info["next_run"]) if info["enabled"] else "disabled")
 
     dead = snapshot["dead_letters"]
     parts = [queues, workers, pages, sites, Text(f"dead letters: {dead['count']}")]
@@ -65,24 +70,35 @@ def render(snapshot: dict) -> Group:
 @click.option("--watch", is_flag=True, help="Refresh every --interval seconds until Ctrl-C.")
 @click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(min=0.2))
 def status(as_json: bool, watch: bool, interval: float) -> None:
-    """Queues, workers, pages through the pipeline, crawl runs and dead letters."""
-    if as_json:
-        while True:
-            click.echo(json.dumps(pipeline_status.collect(), ensure_ascii=False))
-            if not watch:
-                return
-            time.sleep(interval)
+    """Queues, workers, pages through the pipeline, crawl runs and dead letters.
+
+    With --watch on a terminal the tables are redrawn in place; otherwise each refresh
+    is printed after the last (JSON: one object per line).
+    """
     console = Console()
+
+    def show() -> None:
+        snapshot = pipeline_status.collect()
+        if as_json:
+            click.echo(json.dumps(snapshot, ensure_ascii=False))
+        else:
+            console.print(render(snapshot))
+
     if not watch:
-        console.print(render(pipeline_status.collect()))
+        show()
         return
-    with Live(render(pipeline_status.collect()), console=console, screen=console.is_terminal) as live:
-        try:
+    try:
+        if console.is_terminal and not as_json:
+            with Live(render(pipeline_status.collect()), console=console, screen=True) as live:
+                while True:
+                    time.sleep(interval)
+                    live.update(render(pipeline_status.collect()))
+        else:
             while True:
+                show()
                 time.sleep(interval)
-                live.update(render(pipeline_status.collect()))
-        except KeyboardInterrupt:
-            pass
+    except KeyboardInterrupt:
+        pass
 
 
 @click.group()

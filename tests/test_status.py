@@ -4,12 +4,16 @@ taken by a consumer but not acknowledged."""
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 
 from click.testing import CliRunner
 
 from newssieve import status
 from newssieve.cli import main
 from newssieve.redis_conn import reset_caches
+from newssieve.settings import PROJECT_ROOT
 from newssieve.taskqueue import CRAWL_SITE, PROCESS_PAGE, make_celery
 
 
@@ -60,3 +64,23 @@ def test_next_run_follows_the_cron_schedule_and_a_broken_sites_file_is_a_problem
     sites.write_text("sites: [", encoding="utf-8")
     broken = status.collect(include_workers=False)
     assert broken["sites"] == {} and broken["problems"] and "sites file" in broken["problems"][0]
+
+
+def test_watch_refreshes_until_interrupted(prefix):
+    command = [sys.executable, "-m", "newssieve", "status", "--watch", "--json", "--interval", "0.2"]
+    watch = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert json.loads(watch.stdout.readline())["queues"]["process"]["waiting"] == 0
+        app = make_celery("test-status-watch")
+        app.send_task(PROCESS_PAGE, args=[{"url": "http://x.test/late"}])
+        app.close()
+        for _ in range(10):
+            if json.loads(watch.stdout.readline())["queues"]["process"]["waiting"] == 1:
+                break
+        else:
+            raise AssertionError("--watch never showed the new message")
+        watch.send_signal(signal.SIGINT)
+        assert watch.wait(10) == 0
+    finally:
+        watch.kill()
+        watch.wait()
