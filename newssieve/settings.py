@@ -58,6 +58,11 @@ class Settings(BaseSettings):
 
     # Processing
     task_max_retries: int = 5
+    visibility_timeout: int = Field(
+        default=3600,
+        description="Seconds before a message a worker took but never acknowledged (the worker died) "
+        "goes back to its queue; longer than any task may take.",
+    )
 
     # API
     api_token: str | None = None

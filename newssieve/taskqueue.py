@@ -37,7 +37,7 @@ def celery_config() -> dict:
         "task_default_queue": PROCESS_QUEUE,
         "broker_connection_retry_on_startup": True,
         "broker_transport_options": {
-            "visibility_timeout": 3600,
+            "visibility_timeout": settings.visibility_timeout,
             "socket_timeout": timeout,
             "socket_connect_timeout": timeout,
             # Celery's own keys (queues, unacked sets) live under our prefix too.
