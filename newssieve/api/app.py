@@ -1,9 +1,8 @@
 """The FastAPI application: `create_app()` for tests and `serve`, `app` for `uvicorn newssieve.api.app:app`.
 
-Routers, one per concern, are listed in ROUTERS. The operations router
-(`/metrics`, the status view) belongs there too, next to `health`; anything it
-adds that changes state (requeueing dead letters) must depend on
-`auth.require_token`.
+Routers, one per concern, are listed in ROUTERS. The operations router `ops`
+(`/metrics`, the `/status` page, requeueing dead letters) sits next to `health`;
+whatever it adds that changes state must depend on `auth.require_token`.
 """
 
 from __future__ import annotations
