@@ -373,9 +373,16 @@ local function verified_matches(found, sig, nsh, exact, t)
   return by_cluster, order
 end
 
+-- A new story's cluster is named after its article, unless copies it once founded still hold
+-- that name (its text changed, or it expired and came back): then a fresh name.
+local function new_cluster_id()
+  if redis.call('EXISTS', p .. 'cluster:' .. id) == 0 then return id end
+  return id .. '-' .. int(redis.call('INCR', p .. 'seq'))
+end
+
 -- The cluster the article joins: the largest matched one, the others merged into it.
 local function settle_cluster(by_cluster, order)
-  if #order == 0 then return id, nil, 0 end
+  if #order == 0 then return new_cluster_id(), nil, 0 end
   local target, best = order[1], by_cluster[order[1]]
   local size = redis.call('ZCARD', p .. 'cluster:' .. target)
   for i = 2, #order do

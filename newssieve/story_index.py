@@ -88,16 +88,25 @@ class StoryIndex:
 
         The article's hash (published_ts, feeds) must be written first.
         """
+        return _result(self._index_call(article_id, signature, shingles, exact_hash, published_ts, feeds))
+
+    def index_many(self, articles: list[tuple[str, bytes, int, str, float, list[str]]]) -> list[IndexResult]:
+        """index() each (id, signature, shingles, exact hash, published, feeds), pipelined: bulk loads."""
+        pipe = self.client.pipeline(transaction=False)
+        for article in articles:
+            self._index_call(*article, client=pipe)
+        return [_result(reply) for reply in pipe.execute()] if articles else []
+
+    def _index_call(self, article_id: str, signature: bytes, shingles: int, exact_hash: str,
+                    published_ts: float, feeds: list[str], client=None):
         if len(exact_hash) != EXACT_HASH_LENGTH or len(article_id) > MAX_ID_LENGTH:
             raise ValueError("exact hash must be 32 hex digits and article ids at most 28 characters")
         s = self.settings
-        status, cluster, match, jac, cont, canonical, merged = self._call(
-            "index", article_id, compact_signature(signature), shingles, exact_hash, published_ts,
+        return self._call(
+            "index", article_id, compact_signature(signature), int(shingles), exact_hash, float(published_ts),
             s.jaccard_threshold, s.containment_threshold, s.containment_min_shingles,
-            s.containment_min_jaccard, s.near_min_shingles, ",".join(feeds),
+            s.containment_min_jaccard, s.near_min_shingles, ",".join(feeds), client=client,
         )
-        return IndexResult(_s(status), _s(cluster), _s(match) or None, float(jac), float(cont), _s(canonical),
-                           int(merged))
 
     def remove(self, article_id: str) -> bool:
         """Take an article out of the band tables, its cluster and the feeds (a new canonical is chosen)."""
@@ -149,6 +158,12 @@ def audit(client: redis.Redis, prefix: str, minhash_perm: int | None = None) -> 
     finally:
         raw.connection_pool.disconnect()
     return Audit(filed, records)
+
+
+def _result(reply) -> IndexResult:
+    status, cluster, match, jac, cont, canonical, merged = reply
+    return IndexResult(_s(status), _s(cluster), _s(match) or None, float(jac), float(cont), _s(canonical),
+                       int(merged))
 
 
 def _s(value) -> str:

@@ -47,6 +47,17 @@ def test_a_copy_of_an_expired_story_starts_a_new_cluster(client):
     assert result.status == "new" and result.cluster == late
 
 
+def test_an_expired_founder_coming_back_does_not_rejoin_its_old_copies(client):
+    founder, _ = add(client, "http://a/old", story(25), 100.0)
+    copy, _ = add(client, "http://b/copy", story(25)[:6], 200.0)
+    first_seen(client, founder, 60)
+    first_seen(client, copy, 1)
+    expire_older_than(30 * DAY, now=NOW)
+    _, result = add(client, "http://a/old", story(26), 300.0)
+    assert result.status == "new" and result.cluster != founder
+    assert Store(client).cluster_members(founder) == [copy]
+
+
 def test_empty_articles_expire_too(client):
     store = Store(client)
     page = Page(url="http://a/empty", canonical_url="http://a/empty", site="s", html="", fetched_at=1.0)

@@ -175,6 +175,17 @@ def test_changed_text_is_indexed_again_under_the_same_number(client):
     assert_filed_once(client, [aid, other])
 
 
+def test_founder_rewritten_to_another_story_leaves_its_copies_cluster(client):
+    founder, _ = add(client, "http://a/page", story(19), 100.0)
+    copy, _ = add(client, "http://b/page", story(19)[:6], 200.0)
+    _, result = add(client, "http://a/page", story(20), 100.0)
+    assert result.status == "new" and result.cluster not in (founder, copy)
+    store = Store(client)
+    assert store.cluster_members(founder) == [copy]
+    assert store.cluster_members(result.cluster) == [founder]
+    assert sorted(store.feed_ids("all")) == sorted([founder, copy])
+
+
 def test_remove_leaves_no_band_entries_and_moves_the_canonical(client):
     text = story(7)
     first, _ = add(client, "http://a/1", text, 100.0)
