@@ -9,7 +9,6 @@ from celery import Task
 from kombu.exceptions import OperationalError
 
 from newssieve.deadletters import DeadLetters
-from newssieve.logs import log_context
 from newssieve.models import Page
 from newssieve.settings import get_settings
 from newssieve.stats import Stats
@@ -21,13 +20,16 @@ TRANSIENT = (redis.ConnectionError, redis.TimeoutError, OperationalError, Connec
 
 
 class DeadLetteringTask(Task):
-    """A task that, when it fails for good, leaves its arguments and error in the dead letters."""
+    """A task that, when it fails for good, leaves its arguments and error in the dead letters
+    and counts the failure under its stage."""
+
+    stage = "process"
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         log.error("task %s failed for good: %s: %s", task_id, type(exc).__name__, exc)
         try:
             DeadLetters().add(self.name, list(args), f"{type(exc).__name__}: {exc}", task_id)
-            Stats().record("process", failed=1)
+            Stats().record(self.stage, failed=1)
         except redis.RedisError:
             log.exception("could not record dead letter for task %s", task_id)
 
@@ -45,24 +47,22 @@ def processor():
     return _processor
 
 
-@app.task(name=PROCESS_PAGE, base=DeadLetteringTask, bind=True, autoretry_for=TRANSIENT,
+@app.task(name=PROCESS_PAGE, base=DeadLetteringTask, autoretry_for=TRANSIENT,
           retry_backoff=2, retry_backoff_max=60, retry_jitter=True,
           max_retries=get_settings().task_max_retries,
           soft_time_limit=get_settings().clean_time_limit, time_limit=get_settings().clean_time_limit + 30)
-def process_page(self, page: dict) -> dict:
-    about = page if isinstance(page, dict) else {}
-    with log_context(site=about.get("site"), url=about.get("url"), task_id=self.request.id, task=self.name):
-        result = processor().process(Page.from_dict(page))
-        log.info("page %s: %s (cluster %s)", result.id, result.status, result.cluster or "-")
-        return result.to_dict()
+def process_page(page: dict) -> dict:
+    # Log lines carry site, URL and task id through workers.app's task_prerun handler.
+    result = processor().process(Page.from_dict(page))
+    log.info("page %s: %s (cluster %s)", result.id, result.status, result.cluster or "-")
+    return result.to_dict()
 
 
-@app.task(name=CRAWL_SITE, base=DeadLetteringTask, bind=True)
-def crawl_site(self, site: str, refetch: bool = False) -> dict:
+@app.task(name=CRAWL_SITE, base=DeadLetteringTask, stage="crawl")
+def crawl_site(site: str, refetch: bool = False) -> dict:
     from newssieve.crawls import run_crawl
 
-    with log_context(site=site, task_id=self.request.id, task=self.name):
-        summary = run_crawl(site, refetch=refetch)
-        log.info("crawl %s: %s, %s pages, %s new", site, summary["status"], summary["pages"],
-                 summary["articles_new"])
-        return summary
+    summary = run_crawl(site, refetch=refetch)
+    log.info("crawl %s: %s, %s pages, %s new", site, summary["status"], summary["pages"],
+             summary["articles_new"])
+    return summary
