@@ -17,14 +17,16 @@ from pathlib import Path
 import psutil
 import redis
 
+from newssieve.cli_run import worker_command
 from newssieve.ids import article_id
 from newssieve.keys import Keys
 from newssieve.pipeline_wait import queue_depth, unacked
 from newssieve.redis_conn import reset_caches
-from newssieve.settings import get_settings
+from newssieve.settings import PROJECT_ROOT, get_settings
 from newssieve.story_index import audit
 from newssieve.taskqueue import PROCESS_PAGE, PROCESS_QUEUE, make_celery
 from tests.reliability_pages import SyntheticPage
+from tests.workers_helper import stop_worker
 
 
 def send_pages(pages: list[SyntheticPage], name: str = "reliability-client") -> int:
@@ -220,6 +222,21 @@ def broker_keys(client: redis.Redis, prefix: str) -> dict[str, str]:
 def missing_pages(client: redis.Redis, prefix: str, pages: list[SyntheticPage]) -> list[str]:
     stored = set(client.zrange(Keys(prefix).articles, 0, -1))
     return [p.page.url for p in pages if article_id(p.page.canonical_url) not in stored]
+
+
+@contextlib.contextmanager
+def logged_worker(log_path: str | Path, concurrency: int = 1, queues: str = "process",
+                  **env: str) -> Iterator[subprocess.Popen]:
+    """A real `celery worker` (as `start_worker` runs it) whose output goes to `log_path`, at INFO."""
+    environment = {**os.environ, **env}
+    cmd = worker_command(["-Q", queues, "-c", str(concurrency), "-l", "INFO", "--without-gossip",
+                          "--without-mingle", "-n", f"reliability-{os.getpid()}-{time.monotonic_ns()}@%h"])
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield proc
+    finally:
+        stop_worker(proc)
 
 
 def free_port() -> int:
