@@ -4,9 +4,10 @@
 --
 -- Layout (all under the prefix; standalone Redis, not Redis Cluster):
 --   lsh:{n}      band table bucket, a hash kept listpack-encoded. Field: a 4-byte key
---                (one per LSH band, folded from the band's rows, plus one from the exact
---                text hash); value: the 4-byte numbers of the articles filed under it,
---                16 per value, continued in fields key..{2-byte chunk number}.
+--                (per LSH band: sha1 of band number and the band's rows, cut to 32 bits;
+--                plus one key from the exact text hash); value: the 4-byte numbers of the
+--                articles filed under it, 16 per value, continued in fields
+--                key..{2-byte chunk number}. A shared key is a candidate, never a match.
 --   lsh:meta     the table's linear-hashing state: level, split, fields. Bucket of key h:
 --                h mod 2^level, or h mod 2^(level+1) below the split pointer. The table
 --                grows one bucket at a time, so buckets stay small at any size.
@@ -15,6 +16,8 @@
 --                (16-bit order-preserving codes, see story_index.py), 64 bytes per field.
 --   seq          the article number counter; article:{id}.seen_seq holds the number.
 --   cluster:{c}  zset of members by published time; rep:{c} feed -> representative.
+--                A cluster is named after the article that started it. An article that
+--                matches members of several clusters merges them into the largest.
 --
 -- ARGV: [1] mode, [2] prefix, [3] article id, [4] permutations, [5] bands, [6] rows,
 --       [7] bucket load (fields per bucket before the table grows), then per mode:

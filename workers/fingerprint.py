@@ -1,7 +1,7 @@
 """Fingerprints of an article's text: an exact hash and a MinHash signature.
 
 Pure functions. The signature travels as bytes (big-endian uint32 per
-permutation) so Redis and Lua can compare it without any unpickling.
+permutation), never pickled; the story index stores a 16-bit form of it.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def shingles(tokens: list[str], size: int) -> set[bytes]:
 
 
 @lru_cache(maxsize=4)
-def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+def minhash_permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     """Generating permutations dominates MinHash construction; do it once per size."""
     return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
 
@@ -48,14 +48,9 @@ def fingerprint(text: str, num_perm: int = 128, shingle_size: int = 3) -> Finger
     tokens = words(text)
     exact = hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=16).hexdigest()
     grams = shingles(tokens, shingle_size)
-    minhash = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, permutations=_permutations(num_perm))
+    permutations = minhash_permutations(num_perm)
+    minhash = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, permutations=permutations)
     if grams:
         minhash.update_batch(list(grams))
     return Fingerprint(exact, minhash.hashvalues.astype(">u4").tobytes(), len(grams))
 
-
-def jaccard(sig_a: bytes, sig_b: bytes) -> float:
-    """Estimated Jaccard similarity of two signatures of the same length."""
-    a = np.frombuffer(sig_a, dtype=">u4")
-    b = np.frombuffer(sig_b, dtype=">u4")
-    return float(np.count_nonzero(a == b)) / len(a) if len(a) else 0.0
