@@ -403,7 +403,7 @@ end
 local function unchanged()
   local cid = redis.call('HGET', akey, 'cluster')
   local f = redis.call('HMGET', akey, 'match', 'jaccard', 'containment')
-  return {'unchanged', cid, f[1] or '', f[2] or '1', f[3] or '1', redis.call('HGET', p .. 'rep:' .. cid, 'all') or id, 0}
+  return {'unchanged', cid, f[1] or '', f[2] or '0', f[3] or '0', redis.call('HGET', p .. 'rep:' .. cid, 'all') or id, 0}
 end
 
 local function index()

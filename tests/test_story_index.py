@@ -162,6 +162,7 @@ def test_reprocessing_is_idempotent(client):
     aid, first = add(client, "http://a/same", story(6), 100.0)
     _, again = add(client, "http://a/same", story(6), 100.0)
     assert again.status == "unchanged" and again.cluster == first.cluster
+    assert again.match is None and again.jaccard == 0.0
     assert Store(client).cluster_members(aid) == [aid]
     assert_filed_once(client, [aid])
 
