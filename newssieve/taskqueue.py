@@ -38,6 +38,10 @@ def celery_config() -> dict:
         "broker_connection_retry_on_startup": True,
         "broker_transport_options": {
             "visibility_timeout": settings.visibility_timeout,
+            # Look for messages past their visibility timeout every few seconds (kombu's default
+            # looks every 100 s), so a dead worker's messages come back soon after the timeout.
+            "unacked_restore_interval": max(1, min(10, settings.visibility_timeout // 10)),
+            "unacked_restore_throttle": 1,
             "socket_timeout": timeout,
             "socket_connect_timeout": timeout,
             # Celery's own keys (queues, unacked sets) live under our prefix too.

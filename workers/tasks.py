@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import redis
 from celery import Task
+from celery.exceptions import Reject
 from kombu.exceptions import OperationalError
 
 from newssieve.deadletters import DeadLetters
@@ -17,6 +19,9 @@ from workers.app import app
 
 log = logging.getLogger(__name__)
 TRANSIENT = (redis.ConnectionError, redis.TimeoutError, OperationalError, ConnectionError, TimeoutError)
+# How long a task waits in place for Redis to come back before it hands over to Celery's retry
+# (which must publish to the broker: the same Redis).
+REDIS_WAIT_SECONDS = 15.0
 
 
 class DeadLetteringTask(Task):
@@ -32,6 +37,36 @@ class DeadLetteringTask(Task):
             Stats().record(self.stage, failed=1)
         except redis.RedisError:
             log.exception("could not record dead letter for task %s", task_id)
+
+    def retry(self, *args, **kwargs):
+        """Celery's retry, except that a retry which cannot be published is not dropped.
+
+        Celery rejects the message without requeueing it when publishing the retry fails, which
+        is what happens while the broker (our Redis) is down. Requeue it instead; if even that
+        fails, the message stays unacknowledged and comes back after the visibility timeout.
+        """
+        try:
+            return super().retry(*args, **kwargs)
+        except Reject as exc:
+            if exc.requeue:
+                raise
+            log.warning("could not publish the retry (%s); putting the message back", exc.reason)
+            raise Reject(exc.reason, requeue=True) from None
+
+
+def while_redis_is_back(work):
+    """Run `work` (idempotent); while Redis is unreachable, wait with backoff and run it again."""
+    deadline = time.monotonic() + REDIS_WAIT_SECONDS
+    delay = 0.5
+    while True:
+        try:
+            return work()
+        except TRANSIENT as exc:
+            if time.monotonic() + delay >= deadline:
+                raise
+            log.warning("Redis unavailable (%s: %s); trying again in %.1f s", type(exc).__name__, exc, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 4.0)
 
 
 _processor = None
@@ -53,7 +88,7 @@ def processor():
           soft_time_limit=get_settings().clean_time_limit, time_limit=get_settings().clean_time_limit + 30)
 def process_page(page: dict) -> dict:
     # Log lines carry site, URL and task id through workers.app's task_prerun handler.
-    result = processor().process(Page.from_dict(page))
+    result = while_redis_is_back(lambda: processor().process(Page.from_dict(page)))
     log.info("page %s: %s (cluster %s)", result.id, result.status, result.cluster or "-")
     return result.to_dict()
 
