@@ -38,11 +38,11 @@ def _sentence(rng: random.Random) -> str:
     return f"{' '.join(words).capitalize()} after {number} {rng.choice(WORDS)}s were counted."
 
 
-def _story(rng: random.Random) -> tuple[str, str, list[str]]:
+def _story(rng: random.Random, long: bool = False) -> tuple[str, str, list[str]]:
     title = f"{rng.choice(WORDS).capitalize()} {rng.choice(VERBS)} in {rng.choice(WORDS)} row"
     author = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-    paragraphs = [" ".join(_sentence(rng) for _ in range(rng.randint(2, 4)))
-                  for _ in range(rng.randint(5, 9))]
+    count = rng.randint(150, 250) if long else rng.randint(5, 9)
+    paragraphs = [" ".join(_sentence(rng) for _ in range(rng.randint(2, 4))) for _ in range(count)]
     return title, author, paragraphs
 
 
@@ -75,10 +75,11 @@ def render(site: str, title: str, author: str, paragraphs: list[str], published:
 
 
 def synthetic_pages(n: int, seed: int = 0, copy_rate: float = 0.3, host: str = "example.test",
-                    run: str = "") -> list[SyntheticPage]:
+                    run: str = "", long_share: float = 0.0) -> list[SyntheticPage]:
     """`n` pages; about `copy_rate` of them are copies of an earlier story on another site.
 
-    `run` goes into every URL, so pages of different runs never share an article id.
+    `run` goes into every URL, so pages of different runs never share an article id. About
+    `long_share` of the stories are long (150-250 paragraphs: a few hundred ms to process).
     """
     rng = random.Random(seed)
     pages: list[SyntheticPage] = []
@@ -91,7 +92,7 @@ def synthetic_pages(n: int, seed: int = 0, copy_rate: float = 0.3, host: str = "
             paragraphs = _edited(rng, paragraphs)
         else:
             story_id = f"s{len(stories)}"
-            title, author, paragraphs = _story(rng)
+            title, author, paragraphs = _story(rng, long=rng.random() < long_share)
             used = set()
             site = rng.choice(SITES)
             stories.append((story_id, title, author, paragraphs, used))

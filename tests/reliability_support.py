@@ -82,6 +82,7 @@ class PopWatch:
 
     def __init__(self, client: redis.Redis, prefix: str, queue: str = "process"):
         client.config_set("notify-keyspace-events", "Klh")
+        self.client, self.unacked_key = client, f"{prefix}unacked"
         self.queue_channel = f"__keyspace@0__:{prefix}{queue}"
         self.unacked_channel = f"__keyspace@0__:{prefix}unacked"
         self.pubsub = client.pubsub()
@@ -130,6 +131,46 @@ def kill_between_pop_and_record_safe(proc: subprocess.Popen, watch: PopWatch, at
         signal_tree(tree, signal.SIGCONT)
         time.sleep(0.01 * (caught % 7))
     raise AssertionError(f"every one of {attempts} freezes caught a message between pop and record")
+
+
+@contextlib.contextmanager
+def frozen_between_messages(proc: subprocess.Popen, watch: PopWatch, holding: int = 1,
+                            attempts: int = 200) -> Iterator[int]:
+    """Hold the worker's whole tree stopped (tasks frozen mid-flight) at a moment when every message
+    its consumer popped is recorded as unacked, when it holds at least `holding` messages and when
+    that many pool processes are busy; resume it after the block. Yields the number of freezes
+    that caught a message between pop and record (and were let go)."""
+    caught = 0
+    for _ in range(attempts):
+        tree = process_tree(proc)
+        if busy_children(tree[1:]) < holding:
+            continue
+        signal_tree(tree, signal.SIGSTOP)
+        time.sleep(0.05)
+        watch.drain()
+        if watch.popped == watch.recorded and watch.client.hlen(watch.unacked_key) >= holding:
+            try:
+                yield caught
+            finally:
+                signal_tree(tree, signal.SIGCONT)
+            return
+        caught += watch.popped != watch.recorded
+        signal_tree(tree, signal.SIGCONT)
+        time.sleep(0.01 * (caught % 7))
+    raise AssertionError(f"no freeze in {attempts} found the worker busy, holding messages, all recorded")
+
+
+def busy_children(children: list[psutil.Process], window: float = 0.03) -> int:
+    """How many of the processes used CPU for most of the last `window` seconds (mid-task)."""
+    def cpu(member: psutil.Process) -> float:
+        try:
+            times = member.cpu_times()
+            return times.user + times.system
+        except psutil.NoSuchProcess:
+            return 0.0
+    before = [cpu(member) for member in children]
+    time.sleep(window)
+    return sum(cpu(member) - start >= window * 0.6 for member, start in zip(children, before, strict=True))
 
 
 def tree_rss(proc: subprocess.Popen) -> int:

@@ -1,0 +1,119 @@
+"""Redis goes away while pages are being processed: restarted, or unreachable (frozen) for 10 s.
+
+Each test runs its own Redis server (AOF on, so the queue survives a restart) on a free loopback
+port; the shared one is never touched. Real `celery worker` processes keep running through the
+outage: tasks that hit it wait and retry with backoff, and once the server is back every page is
+stored once.
+
+The server goes away at a moment when the worker's consumer has no message between popping it
+and recording it as unacknowledged: kombu's Redis transport loses such a message (the pop and the
+record are two commands; celery/kombu#305). To choose that moment the worker is frozen (SIGSTOP,
+tasks mid-flight) while the server stops, then resumed into the outage.
+"""
+
+from __future__ import annotations
+
+import time
+
+import redis
+
+from newssieve.deadletters import DeadLetters
+from newssieve.pipeline_wait import queue_depth, unacked
+from newssieve.redis_conn import get_client
+from newssieve.settings import get_settings
+from tests.conftest import new_prefix
+from tests.reliability_pages import synthetic_pages
+from tests.reliability_support import (
+    PopWatch,
+    assert_exactly_once,
+    broker_keys,
+    frozen_between_messages,
+    idle,
+    logged_worker,
+    missing_pages,
+    newssieve_on,
+    send_pages,
+    stored_count,
+    throwaway_redis,
+    wait_for,
+)
+
+PAGES = 240
+VISIBILITY = 8  # seconds: an ack lost in the outage brings its (already stored) page back this soon
+
+
+def reachable(predicate):
+    def safe() -> bool:
+        try:
+            return predicate()
+        except (redis.ConnectionError, redis.TimeoutError):
+            return False
+    return safe
+
+
+def run_through_outage(tmp_path, outage, seed: int) -> tuple[str, dict]:
+    """Process PAGES pages with an outage of the server in the middle; returns the worker's log."""
+    # A third of the stories are long, so the outage finds tasks in the middle of their work.
+    pages = synthetic_pages(PAGES, seed=seed, run=f"outage{seed}/", long_share=0.33)
+    with throwaway_redis() as server, newssieve_on(server.url, new_prefix()):
+        client, prefix = get_client(), get_settings().prefix
+        watch = PopWatch(client, prefix)
+        send_pages(pages)
+        log = tmp_path / "worker.log"
+        with logged_worker(log, concurrency=2, NEWSSIEVE_VISIBILITY_TIMEOUT=str(VISIBILITY)) as worker:
+            assert wait_for(lambda: stored_count(client, prefix) >= PAGES // 6, 90, 0.02), "no worker"
+            at_outage = stored_count(client, prefix)
+            began = time.monotonic()
+            outage(server, worker, watch)
+            took = time.monotonic() - began
+            done = reachable(lambda: stored_count(client, prefix) == PAGES and idle(client, prefix))
+            assert wait_for(done, 120, 0.5), (missing_pages(client, prefix, pages)[:5],
+                                              broker_keys(client, prefix), DeadLetters(client, prefix).list())
+            assert worker.poll() is None, "the worker died in the outage"
+        assert at_outage < PAGES - 60, "the outage did not hit the batch"
+        assert_exactly_once(client, prefix, pages)
+        assert DeadLetters(client, prefix).count() == 0
+        assert queue_depth(client, prefix) == 0 and unacked(client, prefix) == 0
+        return log.read_text(errors="replace"), {"stored_at_outage": at_outage, "outage_s": round(took, 1)}
+
+
+def restart(server, worker, watch) -> None:
+    with frozen_between_messages(worker, watch, holding=2):
+        server.stop()
+    time.sleep(5)
+    server.start()
+
+
+def blip(server, worker, watch) -> None:
+    """Stopped and started again at once: down for a fraction of a second."""
+    with frozen_between_messages(worker, watch, holding=2):
+        server.stop()
+    server.start()
+
+
+def freeze_for_10_s(server, worker, watch) -> None:
+    with frozen_between_messages(worker, watch, holding=2):
+        server.pause()
+    time.sleep(10)
+    server.resume()
+
+
+def test_redis_restarted_mid_batch_every_page_is_stored_once(tmp_path):
+    log, figures = run_through_outage(tmp_path, restart, seed=21)
+    print("restart:", figures)
+    assert "Redis unavailable" in log and "trying again" in log, "no task met the outage"
+    assert "Connection to broker lost" in log  # and the consumer reconnected
+
+
+def test_redis_unreachable_for_10_s_mid_batch_every_page_is_stored_once(tmp_path):
+    log, figures = run_through_outage(tmp_path, freeze_for_10_s, seed=22)
+    print("freeze:", figures)
+    assert figures["outage_s"] >= 10
+
+
+def test_redis_blip_of_a_fraction_of_a_second_loses_no_page(tmp_path):
+    """Short enough that Redis is back before a task's retry is handled: Celery drops a task whose
+    retry could not be published (Reject without requeue) unless the task waits for Redis itself."""
+    log, figures = run_through_outage(tmp_path, blip, seed=23)
+    print("blip:", figures)
+    assert figures["outage_s"] < 3
