@@ -14,9 +14,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from newssieve import cli_crawl, cli_feed, cli_ops, cli_run, cli_serve, cli_up
+    from newssieve import cli_crawl, cli_dedup, cli_feed, cli_ops, cli_run, cli_serve, cli_up
 
-    for module in (cli_crawl, cli_run, cli_feed, cli_ops, cli_serve, cli_up):
+    for module in (cli_crawl, cli_run, cli_feed, cli_ops, cli_serve, cli_up, cli_dedup):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -33,15 +33,6 @@ class Keys:
         """hash feed name -> the cluster's representative article in that feed (see story_index.lua)."""
         return f"{self.prefix}rep:{cluster_id}"
 
-    def exact(self, text_hash: str) -> str:
-        return f"{self.prefix}exact:{text_hash}"
-
-    def band(self, band: int, band_hash: str) -> str:
-        return f"{self.prefix}lsh:{band}:{band_hash}"
-
-    def signature(self, article_id: str) -> str:
-        return f"{self.prefix}sig:{article_id}"
-
     def boiler(self, site: str) -> str:
         return f"{self.prefix}boiler:{site}"
 
@@ -51,13 +42,13 @@ class Keys:
     def crawl_runs(self, site: str) -> str:
         return f"{self.prefix}crawl:{site}:runs"
 
+    def index(self, name: str) -> str:
+        """The story index's own keys (lsh:{n}, lsh:meta, rec:{n}, seq): see story_index.lua."""
+        return f"{self.prefix}{name}"
+
     def counters(self, stage: str) -> str:
         return f"{self.prefix}stats:{stage}"
 
     @property
     def dead(self) -> str:
         return f"{self.prefix}dead"
-
-    @property
-    def cluster_lock_prefix(self) -> str:
-        return f"{self.prefix}lock:cluster:"

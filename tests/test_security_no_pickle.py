@@ -126,12 +126,10 @@ def plant_everywhere(raw: redis.Redis, prefix: str, plants: list[bytes], pages) 
         put(keys.cluster(POISONED_CLUSTER), "zadd", {payload: 1.0, POISONED_ARTICLE: 2.0})
         put(keys.rep(POISONED_CLUSTER), "hset", "all", payload)
         # the story index: signatures and records, band tables, exact hashes
-        put(keys.signature(POISONED_ARTICLE), "set", payload)
         for bucket in range(4):
-            put(f"{prefix}rec:{bucket}", "hset", f"{1000 + len(planted)}", payload)
-            put(f"{prefix}lsh:{bucket}", "hset", payload[:4], payload)
-        put(keys.exact("0" * 32), "set", payload)
-        put(f"{prefix}lock:cluster:{POISONED_CLUSTER}", "set", payload)
+            put(keys.index(f"rec:{bucket}"), "hset", f"{1000 + len(planted)}", payload)
+            put(keys.index(f"lsh:{bucket}"), "hset", payload[:4], payload)
+        put(keys.index("lsh:meta"), "hset", "poison", payload)
         # boilerplate counts: paragraphs of pages about to be processed
         for item in pages[4:8]:
             for paragraph in clean(item.page.html, item.page.url).paragraphs:
@@ -171,7 +169,7 @@ def test_planted_pickles_are_never_unpickled_by_the_pipeline_or_the_api(client, 
     raw = redis.Redis.from_url(get_settings().redis_url or "redis://127.0.0.1:6379/0")
     planted = plant_everywhere(raw, prefix, payloads(marker), pages)
     kinds = {key[len(prefix):].split(":")[0] for key in planted}
-    assert {"article", "articles", "cluster", "rep", "sig", "rec", "lsh", "exact", "boiler", "dead", "crawl",
+    assert {"article", "articles", "cluster", "rep", "rec", "lsh", "boiler", "dead", "crawl",
             "http", "stats", "feed", "site", "unacked"} <= kinds
 
     dead = DeadLetters(client, prefix)
