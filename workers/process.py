@@ -94,7 +94,7 @@ class PageProcessor:
         result = self.index.index(aid, fp.signature, fp.shingles, fp.exact_hash, published, feeds)
         duplicate = int(result.status == "duplicate")
         self.stats.record("dedup", seen=1, kept=1 - duplicate, duplicates=duplicate,
-                          unchanged=int(result.status == "unchanged"))
+                          unchanged=int(result.status == "unchanged"), merged=result.merged)
         self.stats.record("store", seen=1, kept=1, seconds=time.perf_counter() - started)
         return ProcessResult(aid, page.site, result.status, result.cluster, result.match, result.canonical)
 
