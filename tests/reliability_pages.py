@@ -8,6 +8,8 @@ two pages of one story, so no paragraph repeats within a site (which would make 
 from __future__ import annotations
 
 import random
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from newssieve.models import Page
@@ -81,26 +83,32 @@ def synthetic_pages(n: int, seed: int = 0, copy_rate: float = 0.3, host: str = "
     `run` goes into every URL, so pages of different runs never share an article id. About
     `long_share` of the stories are long (150-250 paragraphs: a few hundred ms to process).
     """
+    return list(iter_synthetic_pages(n, seed, copy_rate, host, run, long_share))
+
+
+def iter_synthetic_pages(n: int, seed: int = 0, copy_rate: float = 0.3, host: str = "example.test",
+                         run: str = "", long_share: float = 0.0) -> Iterator[SyntheticPage]:
+    """The pages of `synthetic_pages`, one at a time (memory stays flat for any `n`)."""
     rng = random.Random(seed)
-    pages: list[SyntheticPage] = []
-    stories: list[tuple[str, str, str, list[str], set[str]]] = []  # id, title, author, paragraphs, sites
-    while len(pages) < n:
-        copyable = [s for s in stories[-50:] if len(s[4]) < len(SITES)]
+    stories: deque[tuple[str, str, str, list[str], set[str]]] = deque(maxlen=50)  # recent stories
+    made = 0
+    while made < n:
+        copyable = [s for s in stories if len(s[4]) < len(SITES)]
         if copyable and rng.random() < copy_rate:
             story_id, title, author, paragraphs, used = rng.choice(copyable)
             site = rng.choice([s for s in SITES if s not in used])
             paragraphs = _edited(rng, paragraphs)
         else:
-            story_id = f"s{len(stories)}"
+            story_id = f"s{made}"
             title, author, paragraphs = _story(rng, long=rng.random() < long_share)
             used = set()
             site = rng.choice(SITES)
             stories.append((story_id, title, author, paragraphs, used))
         used.add(site)
-        day = 1 + len(pages) % 28
+        day = 1 + made % 28
         published = f"2024-03-{day:02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00+00:00"
-        url = f"http://{site}.{host}/{run}news/{story_id}-{len(pages)}.html"
+        url = f"http://{site}.{host}/{run}news/{story_id}-{made}.html"
         html = render(site, title, author, paragraphs, published)
-        page = Page(url=url, canonical_url=url, site=site, html=html, fetched_at=1_710_000_000.0 + len(pages))
-        pages.append(SyntheticPage(page, story_id))
-    return pages
+        page = Page(url=url, canonical_url=url, site=site, html=html, fetched_at=1_710_000_000.0 + made)
+        made += 1
+        yield SyntheticPage(page, story_id)

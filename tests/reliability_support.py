@@ -304,8 +304,9 @@ class ThrowawayRedis:
     (SIGSTOP: connections hang, as with a dead network) without losing anything.
     """
 
-    def __init__(self, directory: str | Path):
+    def __init__(self, directory: str | Path, aof: bool = True):
         self.directory = Path(directory)
+        self.aof = aof
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.proc: subprocess.Popen | None = None
@@ -313,8 +314,8 @@ class ThrowawayRedis:
     def start(self, timeout: float = 15) -> None:
         self.proc = subprocess.Popen(
             [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.directory),
-             "--logfile", "server.log"],
+             "--appendonly", "yes" if self.aof else "no", "--appendfsync", "always",
+             "--dir", str(self.directory), "--logfile", "server.log"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         client = redis.Redis.from_url(self.url, socket_timeout=0.5, socket_connect_timeout=0.5)
@@ -370,9 +371,9 @@ def newssieve_on(url: str, prefix: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def throwaway_redis() -> Iterator[ThrowawayRedis]:
+def throwaway_redis(aof: bool = True) -> Iterator[ThrowawayRedis]:
     with tempfile.TemporaryDirectory(prefix="newssieve-redis-") as directory:
-        server = ThrowawayRedis(directory)
+        server = ThrowawayRedis(directory, aof=aof)
         server.start()
         try:
             yield server
