@@ -112,7 +112,9 @@ class Site(BaseModel):
         return False
 
     def allows_url(self, url: str) -> bool:
-        return self.allows_host(urlsplit(url).netloc)
+        netloc = urlsplit(url).netloc
+        # With user info ("news.example.org:80@10.0.0.1") the host is what follows the "@".
+        return "@" not in netloc and self.allows_host(netloc)
 
     def is_article_url(self, url: str) -> bool:
         return any(re.search(pattern, url) for pattern in self.article)
