@@ -17,6 +17,8 @@ import argparse
 import json
 import os
 import sys
+import threading
+import time
 from typing import Any
 
 from newssieve.sites import Site, SitesFileError, load_sites
@@ -54,8 +56,24 @@ def build_settings(site: Site, overrides: dict[str, Any]):
     return settings
 
 
+def exit_with_parent(interval: float = 0.5) -> None:
+    """End this process as soon as its parent (`newssieve.crawls.run_crawl`, which holds the site's
+    crawl lock) is gone: without it nobody stops this crawl before the lock expires, and a second
+    crawl of the site could start while this one still runs."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     from crawler.extensions import emit
+
+    exit_with_parent()
 
     parser = argparse.ArgumentParser(prog="python -m crawler.run", description=__doc__.splitlines()[0])
     parser.add_argument("site")
