@@ -1,0 +1,130 @@
+"""Crawls under stress: two started at once, one killed mid-run, and a broker that stops answering.
+
+Real `newssieve crawl` processes (each running the Scrapy spider in a child process) against a
+local site on 127.0.0.1 whose pages answer slowly, so that a crawl lasts a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+
+from newssieve.crawls import last_runs, run_crawl
+from newssieve.keys import Keys
+from newssieve.redis_conn import reset_caches
+from newssieve.settings import PROJECT_ROOT
+from tests.fixtures.crawl.crawl_fixtures import crawl_env_fixture, rss, server_fixture  # noqa: F401
+from tests.reliability_support import throwaway_redis, wait_for
+
+RSS = {"Content-Type": "application/rss+xml"}
+
+
+def slow_site(server, pages: int = 6, delay: float = 0.7) -> dict:
+    for i in range(pages):
+        server.html(f"/news/{i}.html", f"Story {i}", delay=delay)
+    items = [(server.url(f"/news/{i}.html"), str(i)) for i in range(pages)]
+    server.route("/feed.xml", rss(items), headers=RSS)
+    return {"name": "fx", "domains": [server.netloc], "feeds": [server.url("/feed.xml")],
+            "article": [r"/news/"], "concurrency": 1}
+
+
+def crawl_process() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "newssieve", "crawl", "fx", "--json"], cwd=PROJECT_ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def summary_of(proc: subprocess.Popen) -> dict:
+    out, _ = proc.communicate(timeout=120)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_two_crawls_of_one_site_started_at_once_one_runs_the_other_exits_locked(crawl_env, server):
+    crawl_env.write_sites([slow_site(server)])
+    first, second = crawl_process(), crawl_process()
+    summaries = [summary_of(first), summary_of(second)]
+    codes = sorted([first.returncode, second.returncode])
+    statuses = sorted(s["status"] for s in summaries)
+    assert statuses == ["locked", "ok"] and codes == [0, 3], summaries
+    assert server.hits["/feed.xml"] == 1  # the locked one fetched nothing
+    assert all(server.hits[f"/news/{i}.html"] == 1 for i in range(6))
+    assert [run["status"] for run in last_runs("fx")] == ["ok"]
+    assert not crawl_env.redis.exists(Keys().crawl_lock("fx"))
+
+
+def test_lock_of_a_killed_crawl_expires_after_its_orphaned_spider_stopped(crawl_env, server):
+    """The `newssieve crawl` process dies (SIGKILL): its lock stays until it expires, and the spider
+    it started, now an orphan, closes itself at 80 % of the lock time, before the lock goes."""
+    lock_seconds = 4
+    crawl_env.monkeypatch.setenv("NEWSSIEVE_CRAWL_LOCK_SECONDS", str(lock_seconds))
+    reset_caches()
+    crawl_env.write_sites([slow_site(server, pages=30, delay=0.5)])
+    lock_key = Keys().crawl_lock("fx")
+    parent = crawl_process()
+    spider = None
+    try:
+        children = psutil.Process(parent.pid).children
+        assert wait_for(lambda: crawl_env.redis.exists(lock_key) and children(), 30)
+        spider = psutil.Process(parent.pid).children()[0]
+        assert wait_for(lambda: server.hits["/feed.xml"] == 1, 30), "the spider never started"
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+        killed_at = time.monotonic()
+        expires_at = killed_at + crawl_env.redis.pttl(lock_key) / 1000
+
+        again = crawl_process()
+        assert summary_of(again)["status"] == "locked" and again.returncode == 3
+
+        gone, _ = psutil.wait_procs([spider], timeout=lock_seconds + 5)
+        spider_stopped_at = time.monotonic()
+        assert gone, "the orphaned spider kept running"
+        assert spider_stopped_at < expires_at + 0.2, "the spider outlived the lock"
+        assert wait_for(lambda: not crawl_env.redis.exists(lock_key), lock_seconds + 2, 0.05)
+        assert time.monotonic() - killed_at <= lock_seconds + 1
+
+        for route in server.routes.values():  # the next crawl need not be slow
+            route.delay = 0
+        after = crawl_process()
+        summary = summary_of(after)
+        assert summary["status"] == "ok" and after.returncode == 0, summary
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        if spider is not None and spider.is_running():
+            spider.kill()
+
+
+def test_handoff_to_a_broker_that_stopped_answering_does_not_hang_and_reports_each_page(crawl_env, server):
+    """The broker accepts connections but never answers (SIGSTOP): each send gives up after the
+    broker timeout and its retries; the pages are reported; the crawl ends in bounded time."""
+    for i in range(3):
+        server.html(f"/news/{i}.html", f"Story {i}")
+    server.route("/feed.xml", rss([(server.url(f"/news/{i}.html"), str(i)) for i in range(3)]), headers=RSS,
+                 etag='"v1"')
+    crawl_env.write_sites([{"name": "fx", "domains": [server.netloc], "feeds": [server.url("/feed.xml")],
+                            "article": [r"/news/"]}])
+    with throwaway_redis() as broker:
+        broker.pause()
+        try:
+            crawl_env.monkeypatch.setenv("NEWSSIEVE_BROKER_URL", broker.url)
+            crawl_env.monkeypatch.setenv("NEWSSIEVE_BROKER_TIMEOUT", "1")
+            reset_caches()
+            started = time.monotonic()
+            summary = run_crawl("fx", timeout=90)
+            took = time.monotonic() - started
+        finally:
+            broker.resume()
+    print(f"hand-off to a frozen broker: {took:.1f} s", summary.get("reason"))
+    assert took < 45, f"the hand-off hung for {took:.0f} s"
+    assert summary["status"] == "failed" and summary["enqueue_failed"] == 3, summary
+    assert "could not be handed to the process queue" in summary["reason"]
+    assert sorted(e["url"] for e in summary["errors"] if e["kind"] == "enqueue") == [
+        server.url(f"/news/{i}.html") for i in range(3)]
+    # Nothing was kept that would make the next run skip these pages.
+    assert not list(crawl_env.redis.scan_iter(match=f"{crawl_env.prefix}http:*"))
+    assert os.environ["NEWSSIEVE_BROKER_URL"] == broker.url
