@@ -56,7 +56,7 @@ class DeadLetters:
         """The newest `limit` letters, newest first."""
         ids = self.client.zrevrange(self._order, 0, limit - 1)
         raw = self.client.hmget(self.keys.dead, ids) if ids else []
-        return [json.loads(item) for item in raw if item]
+        return [_decoded(letter_id, item) for letter_id, item in zip(ids, raw, strict=True) if item]
 
     def ids(self) -> list[str]:
         """Every letter id, oldest first (a snapshot: letters added later are not in it)."""
@@ -64,7 +64,7 @@ class DeadLetters:
 
     def get(self, letter_id: str) -> dict | None:
         raw = self.client.hget(self.keys.dead, letter_id)
-        return json.loads(raw) if raw else None
+        return _decoded(letter_id, raw) if raw else None
 
     def remove(self, letter_id: str) -> bool:
         pipe = self.client.pipeline(transaction=True)
@@ -81,7 +81,7 @@ class DeadLetters:
     def requeue(self, letter_id: str, app: Celery) -> str | None:
         """Send the letter's task again, same arguments; returns the new task id, None if no such letter."""
         letter = self.get(letter_id)
-        if letter is None or not self.remove(letter_id):
+        if letter is None or letter.get("unreadable") or not self.remove(letter_id):
             return None
         try:
             result = app.send_task(letter["task"], args=letter["args"])
@@ -91,3 +91,16 @@ class DeadLetters:
         log.info("requeued dead letter %s (%s %s) as task %s", letter_id, letter["task"], subject(letter),
                  result.id)
         return result.id
+
+
+def _decoded(letter_id: str, raw: str) -> dict:
+    """A stored letter; one that is not a JSON letter (damaged, or written by something else) is shown
+    as such instead of breaking every listing."""
+    try:
+        record = json.loads(raw)
+    except ValueError:
+        record = None
+    if not isinstance(record, dict) or "task" not in record:
+        return {"id": letter_id, "task": "?", "args": [], "error": "unreadable dead letter",
+                "task_id": None, "failed_at": 0.0, "unreadable": True}
+    return record
