@@ -180,12 +180,7 @@ class SiteSpider(scrapy.Spider):
             return
         if feed.bozo:
             self.crawler.stats.inc_value("newssieve/feeds/lenient")
-        self.crawler.stats.inc_value("newssieve/feeds/entries", len(feed.links))
-        requests = [
-            self.discovered(link.url, response.url, response.url, link.published) for link in feed.links
-        ]
-        self.validators.remember(response.url, self._headers(response))
-        yield from (r for r in requests if r is not None)
+        yield from self._listed(response, feed.links, "newssieve/feeds/entries")
 
     def parse_sitemap(self, response):
         if response.status == 304:
@@ -214,10 +209,13 @@ class SiteSpider(scrapy.Spider):
             for url in children:
                 yield self.request(url, "sitemap", source=response.url)
             return
-        self.crawler.stats.inc_value("newssieve/sitemaps/entries", len(sitemap.links))
-        requests = [
-            self.discovered(link.url, response.url, response.url, link.published) for link in sitemap.links
-        ]
+        yield from self._listed(response, sitemap.links, "newssieve/sitemaps/entries")
+
+    def _listed(self, response, links, stat: str):
+        """Requests for the articles a feed or sitemap lists; its validators are remembered for the
+        next run's conditional GET."""
+        self.crawler.stats.inc_value(stat, len(links))
+        requests = [self.discovered(link.url, response.url, response.url, link.published) for link in links]
         self.validators.remember(response.url, self._headers(response))
         yield from (r for r in requests if r is not None)
 
