@@ -24,14 +24,13 @@ from crawler.state import async_client
 from newssieve.ids import article_id
 from newssieve.keys import Keys
 from newssieve.models import Page
-from newssieve.taskqueue import PROCESS_PAGE, PROCESS_QUEUE, make_celery
+from newssieve.pending import PendingPages, send_page
+from newssieve.taskqueue import make_celery
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-
-RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1.0}
 
 
 class EnqueuePipeline:
@@ -40,6 +39,7 @@ class EnqueuePipeline:
         self.stats = crawler.stats
         self.keys = Keys()
         self.app = None
+        self.pending: PendingPages | None = None
         self.executor: ThreadPoolExecutor | None = None
         self.seen: set[str] = set()
 
@@ -49,6 +49,7 @@ class EnqueuePipeline:
 
     def open_spider(self) -> None:
         self.app = make_celery("newssieve-crawler")
+        self.pending = PendingPages()
         # Few threads: sending is mostly Python (serialising), more threads only fight over the GIL.
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="enqueue")
 
@@ -59,9 +60,7 @@ class EnqueuePipeline:
             self.app.close()
 
     def _send(self, page: Page) -> None:
-        self.app.send_task(
-            PROCESS_PAGE, args=[page.to_dict()], queue=PROCESS_QUEUE, retry=True, retry_policy=RETRY_POLICY
-        )
+        send_page(self.app, page, self.pending)
 
     async def process_item(self, item):
         if not isinstance(item, FetchedPage):

@@ -21,13 +21,13 @@ from urllib.parse import urlsplit
 from newssieve.ids import article_id
 from newssieve.keys import Keys
 from newssieve.models import Page
+from newssieve.pending import PendingPages, send_page
 from newssieve.redis_conn import get_client
 from newssieve.settings import get_settings
 from newssieve.sites import Site, SitesFileError, load_sites
-from newssieve.taskqueue import PROCESS_PAGE, PROCESS_QUEUE, make_celery
+from newssieve.taskqueue import make_celery
 
 MAX_ERRORS_KEPT = 100
-RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1.0}
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -157,6 +157,7 @@ def ingest_warc(path: str, wait: bool = False, timeout: float = 300.0, poll: flo
         "status": "ok",
     }
     app = make_celery("newssieve-ingest")
+    pending = PendingPages()
     sent_ids: dict[str, str] = {}
     try:
         for page in pages_from_warc(path, summary):
@@ -165,13 +166,7 @@ def ingest_warc(path: str, wait: bool = False, timeout: float = 300.0, poll: flo
                 summary["duplicates"] += 1
                 continue
             try:
-                app.send_task(
-                    PROCESS_PAGE,
-                    args=[page.to_dict()],
-                    queue=PROCESS_QUEUE,
-                    retry=True,
-                    retry_policy=RETRY_POLICY,
-                )
+                send_page(app, page, pending)
             except Exception as exc:  # the broker: record the page, never drop it silently
                 summary["enqueue_failed"] += 1
                 _error(summary, page.url, f"could not enqueue for processing: {type(exc).__name__}: {exc}")

@@ -16,6 +16,7 @@ CRAWL_QUEUE = "crawl"
 PROCESS_QUEUE = "process"
 PROCESS_PAGE = "newssieve.process_page"
 CRAWL_SITE = "newssieve.crawl_site"
+RESEND_PENDING = "newssieve.resend_pending"
 
 
 def celery_config() -> dict:
@@ -33,7 +34,8 @@ def celery_config() -> dict:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
-        "task_routes": {CRAWL_SITE: {"queue": CRAWL_QUEUE}, PROCESS_PAGE: {"queue": PROCESS_QUEUE}},
+        "task_routes": {CRAWL_SITE: {"queue": CRAWL_QUEUE}, PROCESS_PAGE: {"queue": PROCESS_QUEUE},
+                        RESEND_PENDING: {"queue": PROCESS_QUEUE}},
         "task_default_queue": PROCESS_QUEUE,
         "broker_connection_retry_on_startup": True,
         "broker_transport_options": {

@@ -31,7 +31,7 @@ def test_schedule_follows_the_sites_file(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSSIEVE_SITES", str(sites))
     reset_caches()
     scheduler = SitesScheduler(app=app, lazy=False)
-    assert set(scheduler.schedule) == {"crawl:alpha", "crawl:beta"}
+    assert set(scheduler.schedule) == {"crawl:alpha", "crawl:beta", "resend-pending"}
     entry = scheduler.schedule["crawl:beta"]
     assert entry.task == CRAWL_SITE and entry.args == ("beta",)
     assert entry.schedule.hour == {3} and entry.schedule.day_of_week == {1}
@@ -39,6 +39,6 @@ def test_schedule_follows_the_sites_file(tmp_path, monkeypatch):
 
     write(sites, ("alpha", "5 * * * *"))
     scheduler.sync_sites()
-    assert set(scheduler.schedule) == {"crawl:alpha"}
+    assert set(scheduler.schedule) == {"crawl:alpha", "resend-pending"}
     assert scheduler.schedule["crawl:alpha"].schedule.minute == {5}
     reset_caches()

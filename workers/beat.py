@@ -14,7 +14,7 @@ from celery.beat import Scheduler
 from celery.schedules import crontab
 
 from newssieve.sites import SitesFile, current_sites
-from newssieve.taskqueue import CRAWL_QUEUE, CRAWL_SITE
+from newssieve.taskqueue import CRAWL_QUEUE, CRAWL_SITE, PROCESS_QUEUE, RESEND_PENDING
 
 log = logging.getLogger(__name__)
 ENTRY_PREFIX = "crawl:"
@@ -26,8 +26,17 @@ def cron(expression: str) -> crontab:
                    month_of_year=month_of_year, day_of_week=day_of_week)
 
 
+RESEND_EVERY_SECONDS = 300.0
+SAFETY_NET = {
+    # Pages whose broker message was lost (see newssieve.pending).
+    "resend-pending": {"task": RESEND_PENDING, "schedule": RESEND_EVERY_SECONDS,
+                       "options": {"queue": PROCESS_QUEUE, "expires": RESEND_EVERY_SECONDS}},
+}
+
+
 def entries_for(sites: SitesFile) -> dict[str, dict]:
-    return {
+    """One crawl entry per enabled site, plus the safety net for lost messages."""
+    return SAFETY_NET | {
         f"{ENTRY_PREFIX}{site.name}": {
             "task": CRAWL_SITE,
             "schedule": cron(site.schedule),

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from newssieve.ids import article_id
 from newssieve.models import Article, Page
+from newssieve.pending import PendingPages
 from newssieve.settings import get_settings
 from newssieve.sites import current_sites
 from newssieve.stats import Stats
@@ -44,6 +45,7 @@ class PageProcessor:
         self.store = store or Store()
         self.stats = stats or Stats(self.store.client, self.store.keys.prefix)
         self.index = StoryIndex(self.store.client, self.store.keys.prefix)
+        self.pending = PendingPages(self.store.client, self.store.keys.prefix)
         self.boilerplate = SiteBoilerplate(self.store.client, self.store.keys,
                                            min_pages=self.settings.boilerplate_min_pages)
 
@@ -57,6 +59,7 @@ class PageProcessor:
             article = self.drop_boilerplate(article, observed.boilerplate)
             retro = observed.retro_pages
         result = self.store_and_index(page, article)
+        self.pending.done(aid)
         for other in retro:
             self.reclean(other)
         # A paragraph may have reached K on another worker while this page was in flight.

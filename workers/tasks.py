@@ -8,13 +8,15 @@ import time
 import redis
 from celery import Task
 from celery.exceptions import Reject
+from celery.signals import worker_ready
 from kombu.exceptions import OperationalError
 
 from newssieve.deadletters import DeadLetters
 from newssieve.models import Page
+from newssieve.pending import PendingPages
 from newssieve.settings import get_settings
 from newssieve.stats import Stats
-from newssieve.taskqueue import CRAWL_SITE, PROCESS_PAGE
+from newssieve.taskqueue import CRAWL_SITE, PROCESS_PAGE, RESEND_PENDING
 from workers.app import app
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,20 @@ def process_page(page: dict) -> dict:
     result = while_redis_is_back(lambda: processor().process(Page.from_dict(page)))
     log.info("page %s: %s (cluster %s)", result.id, result.status, result.cluster or "-")
     return result.to_dict()
+
+
+@app.task(name=RESEND_PENDING)
+def resend_pending() -> int:
+    """Send again the pages a lost broker message left unprocessed (see newssieve.pending)."""
+    sent = PendingPages().resend_overdue(app, get_settings().visibility_timeout)
+    if sent:
+        log.warning("resent %d pages whose messages were lost or overdue", sent)
+    return sent
+
+
+@worker_ready.connect
+def _resend_pending_at_start(**_kwargs) -> None:
+    resend_pending.apply()
 
 
 @app.task(name=CRAWL_SITE, base=DeadLetteringTask, stage="crawl")
