@@ -95,8 +95,7 @@ def process_page(page: dict) -> dict:
     return result.to_dict()
 
 
-@app.task(name=RESEND_PENDING)
-def resend_pending() -> int:
+def resend_overdue_pages() -> int:
     """Send again the pages a lost broker message left unprocessed (see newssieve.pending)."""
     sent = PendingPages().resend_overdue(app, get_settings().visibility_timeout)
     if sent:
@@ -104,9 +103,14 @@ def resend_pending() -> int:
     return sent
 
 
+@app.task(name=RESEND_PENDING)
+def resend_pending() -> int:
+    return resend_overdue_pages()
+
+
 @worker_ready.connect
 def _resend_pending_at_start(**_kwargs) -> None:
-    resend_pending.apply()
+    resend_overdue_pages()
 
 
 @app.task(name=CRAWL_SITE, base=DeadLetteringTask, stage="crawl")
