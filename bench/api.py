@@ -33,8 +33,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newssieve.keys import Keys  # noqa: E402
 from newssieve.redis_conn import delete_prefix, get_client, redis_available  # noqa: E402
+from newssieve.store.keys import Keys  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS-api.md"
 SITES = [f"site{n:02d}" for n in range(20)]

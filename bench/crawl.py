@@ -127,7 +127,7 @@ def run_plain(urls: list[str], concurrency: int, throttle: bool) -> dict:
 
 
 def run_newssieve(netloc: str, pages: int, concurrency: int, tmp: Path, throttle: bool) -> dict:
-    from newssieve.crawls import run_crawl
+    from newssieve.ops.crawl_runner import run_crawl
     from newssieve.redis_conn import delete_prefix, get_client, reset_caches
 
     prefix = f"nsbench-{uuid.uuid4().hex[:8]}:"

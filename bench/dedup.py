@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.syndication.corpus import build_corpus  # noqa: E402
 from newssieve.redis_conn import redis_url  # noqa: E402
 from newssieve.settings import get_settings  # noqa: E402
-from newssieve.story_index import StoryIndex  # noqa: E402
+from newssieve.store.story_index import StoryIndex  # noqa: E402
 from workers.fingerprint import fingerprint, minhash_permutations  # noqa: E402
 
 PREFIX = "nsbench:"

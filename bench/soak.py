@@ -31,12 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newssieve.cli_run import worker_command  # noqa: E402
-from newssieve.deadletters import DeadLetters  # noqa: E402
-from newssieve.keys import Keys  # noqa: E402
-from newssieve.pipeline_wait import queue_depth, unacked  # noqa: E402
+from newssieve.ops.drain import queue_depth, unacked  # noqa: E402
+from newssieve.ops.worker_procs import worker_command  # noqa: E402
 from newssieve.redis_conn import delete_prefix, get_client, redis_url  # noqa: E402
 from newssieve.settings import get_settings  # noqa: E402
+from newssieve.store.deadletters import DeadLetters  # noqa: E402
+from newssieve.store.keys import Keys  # noqa: E402
 from newssieve.taskqueue import PROCESS_PAGE, PROCESS_QUEUE, make_celery  # noqa: E402
 from tests.reliability_pages import SyntheticPage, iter_synthetic_pages  # noqa: E402
 from tests.reliability_support import (  # noqa: E402

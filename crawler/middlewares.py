@@ -17,11 +17,9 @@ from typing import TYPE_CHECKING
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.response import response_status_message
 
-from crawler.canonical import canonicalize
 from crawler.report import CrawlReport, Handled
-from crawler.state import async_client
-from newssieve.ids import article_id
-from newssieve.keys import Keys
+from crawler.state import article_stored
+from newssieve.canonical import canonicalize
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -75,18 +73,13 @@ class SiteOffsiteMiddleware(_Base):
 class KnownArticleMiddleware(_Base):
     """Skips, before download, an article whose canonical URL is already stored (unless refetching)."""
 
-    def __init__(self, crawler: Crawler):
-        super().__init__(crawler)
-        self.keys = Keys()
-
     async def process_request(self, request: Request):
         if request.meta.get("ns_kind") != "article" or getattr(self.spider, "refetch", False):
             return None
         if request.meta.get("ns_known_checked"):
             return None
         request.meta["ns_known_checked"] = True
-        key = self.keys.article(article_id(canonicalize(request.url)))
-        if await async_client().exists(key):
+        if await article_stored(canonicalize(request.url)):
             self.stats.inc_value("newssieve/articles_known")
             raise Handled(f"already stored: {request.url}")
         return None

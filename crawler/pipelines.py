@@ -1,4 +1,5 @@
-"""The hand-off: each fetched article `Page` goes to the process queue as a Celery task, by name.
+"""The item pipeline (Scrapy's): each fetched article `Page` goes to the process queue as a Celery task,
+by name.
 
 The crawler never imports `workers`. Sending happens in a thread (a small
 pool of its own, awaited from the reactor's asyncio loop, like
@@ -20,11 +21,9 @@ from scrapy.exceptions import DropItem
 
 from crawler.items import FetchedPage
 from crawler.report import CrawlReport
-from crawler.state import async_client
-from newssieve.ids import article_id
-from newssieve.keys import Keys
+from crawler.state import article_stored
 from newssieve.models import Page
-from newssieve.pending import PendingPages, send_page
+from newssieve.store.pending import PendingPages, send_page
 from newssieve.taskqueue import make_celery
 
 if TYPE_CHECKING:
@@ -37,7 +36,6 @@ class EnqueuePipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.keys = Keys()
         self.app = None
         self.pending: PendingPages | None = None
         self.executor: ThreadPoolExecutor | None = None
@@ -74,7 +72,7 @@ class EnqueuePipeline:
 
         stored = False
         if refetch or not item.checked_unknown:
-            stored = bool(await async_client().exists(self.keys.article(article_id(page.canonical_url))))
+            stored = await article_stored(page.canonical_url)
             if stored and not refetch:
                 # Known only once downloaded: the page's rel=canonical names a stored article.
                 self.stats.inc_value("newssieve/articles_known_after_download")

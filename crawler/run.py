@@ -7,7 +7,7 @@ JSON object per line:
   {"event": "summary", ...}    once, at the end (counts, errors, finish_reason)
   {"event": "error", "reason": ...}   when the crawl could not start
 Scrapy's log goes to stderr. The lock, timeouts and run history are the
-parent's business (`newssieve.crawls.run_crawl`); do not run this by hand
+parent's business (`newssieve.ops.crawl_runner.run_crawl`); do not run this by hand
 while a scheduled crawl of the same site may be running.
 """
 
@@ -57,7 +57,7 @@ def build_settings(site: Site, overrides: dict[str, Any]):
 
 
 def exit_with_parent(interval: float = 0.5) -> None:
-    """End this process as soon as its parent (`newssieve.crawls.run_crawl`, which holds the site's
+    """End this process as soon as its parent (`newssieve.ops.crawl_runner.run_crawl`, which holds the site's
     crawl lock) is gone: without it nobody stops this crawl before the lock expires, and a second
     crawl of the site could start while this one still runs."""
     parent = os.getppid()

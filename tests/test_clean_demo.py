@@ -4,7 +4,6 @@ lists), keep at least 98% of its text, and read every page's metadata right."""
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.request
 from collections import Counter
@@ -14,7 +13,7 @@ import pytest
 from demo.network import DemoNetwork, load_ground_truth
 from newssieve.ids import article_id
 from newssieve.models import Page
-from newssieve.storage import Store
+from newssieve.store.articles import Store
 from workers.clean import clean
 from workers.process import PageProcessor
 
@@ -49,7 +48,7 @@ def test_stored_articles_are_the_article_and_nothing_else(demo_pages, client):
     store = Store()
     junk, true_total, found_total = [], 0, 0
     for entry, page in demo_pages:
-        stored = json.loads(store.article(article_id(page.canonical_url)).fields["paragraphs"])
+        stored = store.article(article_id(page.canonical_url))["paragraphs"]
         expected = {normalised(p) for p in entry["paragraphs"]}
         junk += [(entry["path"], p) for p in stored if normalised(p) not in expected]
         truth_tokens, got = tokens("\n".join(entry["paragraphs"])), tokens("\n".join(stored))

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from newssieve.cli_feed import export, feed
+from newssieve.cli.feed import export, feed
 from tests.feeds_helper import build_newsroom
 
 

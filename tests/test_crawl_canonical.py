@@ -6,7 +6,6 @@ import gzip
 
 import pytest
 
-from crawler.canonical import canonicalize, find_canonical_links, is_tracking_param, page_canonical
 from crawler.documents import (
     DocumentError,
     bounded_gunzip,
@@ -15,6 +14,7 @@ from crawler.documents import (
     parse_sitemap,
     robots_sitemaps,
 )
+from newssieve.canonical import canonicalize, find_canonical_links, is_tracking_param, page_canonical
 from newssieve.ids import article_id
 from newssieve.sites import Site
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from demo.network import DemoNetwork, load_ground_truth
-from newssieve.crawls import run_crawl
+from newssieve.ops.crawl_runner import run_crawl
 from newssieve.sites import load_sites
 from tests.fixtures.crawl.crawl_fixtures import crawl_env_fixture  # noqa: F401
 

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newssieve.cli_crawl import COMMANDS
+from newssieve.cli.crawl import COMMANDS
 from newssieve.ids import article_id
-from newssieve.ingest import ingest_warc
-from newssieve.keys import Keys
+from newssieve.ops.ingest import ingest_warc
+from newssieve.store.keys import Keys
 from newssieve.taskqueue import PROCESS_PAGE
 from tests.fixtures.crawl.crawl_fixtures import article_html, crawl_env_fixture  # noqa: F401
 

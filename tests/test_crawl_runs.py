@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 
 import click
+import psutil
+import pytest
 from click.testing import CliRunner
 
-from newssieve.cli_crawl import COMMANDS
-from newssieve.crawls import HISTORY_LENGTH, CrawlLock, last_runs, record_run, run_crawl
-from newssieve.keys import Keys
+from newssieve.cli.crawl import COMMANDS
+from newssieve.ops.crawl_runner import run_crawl
+from newssieve.settings import PROJECT_ROOT
+from newssieve.store.crawl_runs import HISTORY_LENGTH, CrawlLock, last_runs, record_run
+from newssieve.store.keys import Keys
 from tests.fixtures.crawl.crawl_fixtures import (  # noqa: F401  (the *_fixture names are pytest fixtures)
     crawl_env_fixture,
     rss,
     server_fixture,
 )
+from tests.reliability_support import wait_for
 
 RSS = {"Content-Type": "application/rss+xml"}
 SUMMARY_KEYS = {"site", "started", "finished", "pages", "articles_new", "articles_known", "errors", "status"}
@@ -254,3 +262,59 @@ def test_progress_events_reach_the_caller(crawl_env, server):
     summary = run_crawl("fx", progress=events.append)
     assert summary["status"] == "ok"
     assert events and {"pages", "articles_new", "errors_total"} <= set(events[0])
+
+
+def slow_site(server, pages: int = 20, delay: float = 0.5) -> dict:
+    """A site whose crawl lasts several seconds: its pages answer slowly, one at a time."""
+    site = feed_site(server, pages, concurrency=1)
+    for i in range(pages):
+        server.html(f"/news/{i}.html", f"Story {i}", delay=delay)
+    return site
+
+
+def crawler_children() -> list[psutil.Process]:
+    return [p for p in psutil.Process().children(recursive=True) if "crawler.run" in " ".join(p.cmdline())]
+
+
+def test_ctrl_c_stops_the_child_once_and_records_an_interrupted_run(crawl_env, server):
+    crawl_env.write_sites([slow_site(server)])
+    proc = subprocess.Popen([sys.executable, "-m", "newssieve", "crawl", "fx", "--json"], cwd=PROJECT_ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: server.hits["/news/0.html"] >= 1, 30), "the crawl never started"
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert proc.returncode == 130
+    assert summary["status"] == "interrupted" and summary["reason"] == "interrupted by the user"
+    assert summary["finish_reason"] == "shutdown"  # the child stopped cleanly and still reported
+    assert last_runs("fx", 1)[0]["run_id"] == summary["run_id"]
+    assert not crawl_env.redis.exists(Keys().crawl_lock("fx"))
+    assert crawler_children() == []
+
+
+class TimeLimit(Exception):
+    """Raised from a signal handler in the middle of a crawl, as Celery's soft time limit is."""
+
+
+def test_an_exception_in_the_caller_stops_the_child_records_a_failed_run_and_goes_on(crawl_env, server):
+    crawl_env.write_sites([slow_site(server)])
+
+    def time_is_up(_signum, _frame):
+        raise TimeLimit("soft time limit exceeded")
+
+    previous = signal.signal(signal.SIGALRM, time_is_up)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 3.0)
+        with pytest.raises(TimeLimit):
+            run_crawl("fx")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    run = last_runs("fx", 1)[0]
+    assert run["status"] == "failed" and run["reason"] == "TimeLimit: soft time limit exceeded"
+    assert not crawl_env.redis.exists(Keys().crawl_lock("fx"))
+    assert crawler_children() == []

@@ -10,10 +10,10 @@ import gzip
 
 import pytest
 
-from newssieve.crawls import run_crawl
 from newssieve.ids import article_id
-from newssieve.keys import Keys
+from newssieve.ops.crawl_runner import run_crawl
 from newssieve.settings import get_settings
+from newssieve.store.keys import Keys
 from newssieve.taskqueue import PROCESS_PAGE
 from tests.fixtures.crawl.crawl_fixtures import (  # noqa: F401  (the *_fixture names are pytest fixtures)
     article_html,

@@ -9,13 +9,13 @@ import time
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from newssieve import status
 from newssieve.api.app import create_app
 from newssieve.cli import main
-from newssieve.deadletters import DeadLetters
 from newssieve.ids import article_id
-from newssieve.keys import Keys
 from newssieve.models import Page
+from newssieve.ops import status
+from newssieve.store.deadletters import DeadLetters
+from newssieve.store.keys import Keys
 from newssieve.taskqueue import PROCESS_PAGE, make_celery
 from tests.fixtures.crawl.crawl_fixtures import article_html
 from tests.workers_helper import celery_worker

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from newssieve.deadletters import DeadLetters
-from newssieve.keys import Keys
+from newssieve.store.deadletters import DeadLetters
+from newssieve.store.keys import Keys
 from newssieve.taskqueue import make_celery
 
 

@@ -12,8 +12,8 @@ from collections import defaultdict
 
 from newssieve.redis_conn import get_client, redis_url, reset_caches
 from newssieve.settings import get_settings
-from newssieve.storage import Store
-from newssieve.story_index import audit
+from newssieve.store.articles import Store
+from newssieve.store.story_index import audit
 from tests.test_story_index import WORDS, add, story
 
 WORKERS = 4
@@ -80,6 +80,6 @@ def test_four_processes_build_exactly_the_expected_clusters(client, prefix):
     assert sorted(store.feed_ids("all", limit=100)) == sorted(aid for _, aid in earliest.values())
 
     found = audit(client, prefix)
-    numbers = {int(store.article(aid).fields["seen_seq"]) for aid in ids}
+    numbers = {store.article(aid)["seen_seq"] for aid in ids}
     assert found.records == numbers == set(found.filed)
     assert set(found.filed.values()) == {get_settings().lsh_bands + 1}

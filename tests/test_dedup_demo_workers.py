@@ -14,8 +14,8 @@ import pytest
 
 from demo.network import DemoNetwork, load_ground_truth
 from newssieve.models import Page
-from newssieve.pipeline_wait import wait_until_processed
-from newssieve.storage import Store
+from newssieve.ops.drain import wait_until_processed
+from newssieve.store.articles import Store
 from newssieve.taskqueue import PROCESS_PAGE, PROCESS_QUEUE, make_celery
 from tests.workers_helper import celery_worker
 

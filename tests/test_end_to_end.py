@@ -11,11 +11,11 @@ from collections import defaultdict
 from urllib.parse import urlsplit
 
 import pytest
-from demo.network import load_ground_truth
 
+from demo.network import load_ground_truth
 from newssieve.redis_conn import delete_prefix, get_client, reset_caches
 from newssieve.settings import PROJECT_ROOT
-from newssieve.storage import Store
+from newssieve.store.articles import Store
 from tests.conftest import new_prefix
 
 pytestmark = pytest.mark.slow

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newssieve.feeds import FeedQuery, FeedReader, UnknownFeed, excerpt
-from newssieve.zscan import Position
+from newssieve.feeds.query import FeedQuery, FeedReader, UnknownFeed, excerpt
+from newssieve.store.zscan import Position
 from tests.feeds_helper import BASE, add_article, build_newsroom, story
 
 HOUR = 3600
@@ -99,7 +99,7 @@ def test_cursor_stays_correct_while_new_articles_arrive(room, client):
 
 
 def test_filtered_pages_continue_from_the_last_story_looked_at(room, monkeypatch):
-    monkeypatch.setattr("newssieve.feeds.MAX_SCAN", 2)
+    monkeypatch.setattr("newssieve.feeds.query.MAX_SCAN", 2)
     reader = FeedReader()
     first = reader.page("all", FeedQuery(site="wire"))
     looked_at = [room.budget, tie(room)[0]]

@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from newssieve.export import iter_export
+from newssieve.feeds.export import iter_export
+from newssieve.feeds.stories import StoryReader
 from newssieve.models import Article, Page
-from newssieve.storage import Store
-from newssieve.stories import StoryReader
+from newssieve.store.articles import Store
 from tests.feeds_helper import build_newsroom
 
 

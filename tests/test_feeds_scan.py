@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from newssieve.store.zscan import Position, walk
 from newssieve.timespec import iso, parse_when
-from newssieve.zscan import Position, walk
 
 
 @pytest.fixture

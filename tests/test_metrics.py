@@ -7,11 +7,11 @@ from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry, generate_latest
 
 from newssieve.api.app import create_app
-from newssieve.crawls import record_run
-from newssieve.deadletters import DeadLetters
-from newssieve.metrics import PipelineCollector
-from newssieve.redis_clients import probe_client
-from newssieve.stats import Stats
+from newssieve.ops.metrics import PipelineCollector
+from newssieve.redis_conn import probe_client
+from newssieve.store.crawl_runs import record_run
+from newssieve.store.deadletters import DeadLetters
+from newssieve.store.stats import Count, Stage, Stats
 from tests.feeds_helper import free_port, use_sites_file
 from tests.test_status_worker import metrics_of
 
@@ -26,8 +26,8 @@ def test_every_api_process_reports_the_same_numbers_from_redis(client, prefix, t
     record_run(run("ok", "2026-11-25T09:00:00+00:00", pages=10, articles_new=4, duration=12.5))
     record_run(run("failed", "2026-11-25T10:00:00+00:00", pages=3, errors_total=3, duration=2.0))
     DeadLetters(client, prefix).add("newssieve.process_page", [{"url": "http://wire.test/x"}], "KeyError")
-    Stats(client, prefix).record("received", seen=5)
-    Stats(client, prefix).record("dedup", seen=4, kept=3, duplicates=1)
+    Stats(client, prefix).record(Stage.RECEIVED, {Count.SEEN: 5})
+    Stats(client, prefix).record(Stage.DEDUP, {Count.SEEN: 4, Count.KEPT: 3, Count.DUPLICATES: 1})
 
     first, second = TestClient(create_app()), TestClient(create_app())  # as two API processes would
     answer = first.get("/metrics")
@@ -48,7 +48,7 @@ def test_every_api_process_reports_the_same_numbers_from_redis(client, prefix, t
     assert ("newssieve_crawl_last_run_pages", (("site", "gazette"),)) not in numbers  # never crawled
     assert numbers[("newssieve_crawl_running", (("site", "gazette"),))] == 0
 
-    Stats(client, prefix).record("received", seen=1)  # a worker elsewhere processes a page
+    Stats(client, prefix).record(Stage.RECEIVED, {Count.SEEN: 1})  # a worker elsewhere processes a page
     received = ("newssieve_pipeline_pages_total", (("step", "received"),))
     assert metrics_of(second.get("/metrics").text)[received] == 6
     openmetrics = second.get("/metrics", headers={"Accept": "application/openmetrics-text; version=1.0.0"})

@@ -15,10 +15,11 @@ import time
 
 import psutil
 
-from newssieve.crawls import last_runs, run_crawl
-from newssieve.keys import Keys
+from newssieve.ops.crawl_runner import run_crawl
 from newssieve.redis_conn import reset_caches
 from newssieve.settings import PROJECT_ROOT
+from newssieve.store.crawl_runs import last_runs
+from newssieve.store.keys import Keys
 from tests.fixtures.crawl.crawl_fixtures import crawl_env_fixture, rss, server_fixture  # noqa: F401
 from tests.reliability_support import throwaway_redis, wait_for
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import time
 
 from newssieve.ids import article_id
-from newssieve.keys import Keys
 from newssieve.models import Page
-from newssieve.pending import PendingPages, send_page
-from newssieve.pipeline_wait import queue_depth
-from newssieve.storage import Store
+from newssieve.ops.drain import queue_depth
+from newssieve.store.articles import Store
+from newssieve.store.keys import Keys
+from newssieve.store.pending import PendingPages, send_page
 from newssieve.taskqueue import PROCESS_QUEUE, make_celery
 from tests.test_site_boilerplate import body, page
 from tests.workers_helper import celery_worker

@@ -17,10 +17,10 @@ import time
 
 import redis
 
-from newssieve.deadletters import DeadLetters
-from newssieve.pipeline_wait import queue_depth, unacked
+from newssieve.ops.drain import queue_depth, unacked
 from newssieve.redis_conn import get_client
 from newssieve.settings import get_settings
+from newssieve.store.deadletters import DeadLetters
 from tests.conftest import new_prefix
 from tests.reliability_pages import synthetic_pages
 from tests.reliability_support import (

@@ -14,11 +14,11 @@ import time
 
 import psutil
 
-from newssieve.cli_run import start_worker
-from newssieve.deadletters import DeadLetters
-from newssieve.pipeline_wait import queue_depth, unacked
+from newssieve.ops.drain import queue_depth, unacked
+from newssieve.ops.worker_procs import start_worker
 from newssieve.redis_conn import get_client
 from newssieve.settings import get_settings
+from newssieve.store.deadletters import DeadLetters
 from tests.conftest import new_prefix
 from tests.reliability_pages import synthetic_pages
 from tests.reliability_support import (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from newssieve.cli_dedup import expire
+from newssieve.cli.expire import expire
 from newssieve.models import Article, Page
-from newssieve.retention import expire_older_than
-from newssieve.storage import Store
+from newssieve.store.articles import Store
+from newssieve.store.retention import expire_older_than
 from tests.test_story_index import add, assert_filed_once, story
 
 NOW = 1_800_000_000.0

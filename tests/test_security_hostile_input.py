@@ -19,13 +19,13 @@ from scrapy.utils.test import get_crawler
 
 from crawler.middlewares import SiteOffsiteMiddleware
 from crawler.report import CrawlReport, Handled
-from newssieve.crawls import run_crawl
-from newssieve.deadletters import DeadLetters
 from newssieve.ids import article_id
+from newssieve.ops.crawl_runner import run_crawl
 from newssieve.redis_conn import reset_caches
 from newssieve.settings import get_settings
 from newssieve.sites import Site
-from newssieve.storage import Store
+from newssieve.store.articles import Store
+from newssieve.store.deadletters import DeadLetters
 from tests.fixtures.crawl.crawl_fixtures import crawl_env_fixture, rss  # noqa: F401  (pytest fixture)
 from tests.reliability_hostile import MB, HostileSite, article, invalid_utf8_html, nested_html, nested_sitemap
 from tests.reliability_support import idle, stored_count, wait_for
@@ -127,9 +127,9 @@ def test_hostile_site_every_case_reported_the_rest_crawled_cleaned_and_stored(cr
     by_path = {path: store.article(article_id(site.url(path))) for path in
                ("/news/good.html", "/news/bad-utf8.html", "/news/nested.html")}
     assert all(by_path.values()), by_path
-    broken = by_path["/news/bad-utf8.html"].fields
+    broken = by_path["/news/bad-utf8.html"]
     assert "Bad bytes" in broken["text"] and "harbour council" in broken["text"]
     broken["text"].encode("utf-8")  # stored as valid UTF-8: no lone surrogates from the bad bytes
-    nested = by_path["/news/nested.html"].fields
+    nested = by_path["/news/nested.html"]
     assert "harbour council" in nested["text"] or nested["empty_reason"], nested
     assert DeadLetters(crawl_env.redis, crawl_env.prefix).count() == 0

@@ -20,12 +20,12 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from newssieve.deadletters import DeadLetters
 from newssieve.ids import article_id
-from newssieve.keys import Keys
-from newssieve.pipeline_wait import queue_depth, unacked
+from newssieve.ops.drain import queue_depth, unacked
 from newssieve.settings import PROJECT_ROOT, get_settings
 from newssieve.sites import current_sites
+from newssieve.store.deadletters import DeadLetters
+from newssieve.store.keys import Keys
 from newssieve.taskqueue import PROCESS_PAGE, PROCESS_QUEUE, make_celery
 from tests.reliability_pages import synthetic_pages
 from tests.reliability_routes import app_routes, fill

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import random
 
 from newssieve.ids import article_id
-from newssieve.keys import Keys
 from newssieve.models import Page
-from newssieve.storage import Store
+from newssieve.ops import status
+from newssieve.store.articles import Store
+from newssieve.store.keys import Keys
+from newssieve.store.stats import Count, Stage, Stats
 from workers.process import PageProcessor
 from workers.site_boilerplate import SiteBoilerplate
 
@@ -33,7 +34,7 @@ def page(site: str, n: int, paragraphs: list[str]) -> Page:
 
 
 def stored_paragraphs(url: str) -> list[str]:
-    return json.loads(Store().article(article_id(url)).fields["paragraphs"])
+    return Store().article(article_id(url))["paragraphs"]
 
 
 def test_bio_on_k_pages_is_removed_from_all_of_them(client):
@@ -47,7 +48,7 @@ def test_bio_on_k_pages_is_removed_from_all_of_them(client):
     for p in pages:
         paragraphs = stored_paragraphs(p.url)
         assert BIO not in paragraphs and len(paragraphs) == 6, p.url
-        assert BIO not in Store().article(article_id(p.url)).fields["text"]
+        assert BIO not in Store().article(article_id(p.url))["text"]
 
 
 def test_a_paragraph_shared_by_different_sites_is_syndication_not_boilerplate(client):
@@ -79,3 +80,13 @@ def test_memory_is_bounded_by_pruning_unique_paragraphs(client):
         boiler.observe("s", f"p{n}", [f"unique paragraph number {n} {k}" for k in range(5)])
     assert client.hlen(Keys().boiler("s")) <= 50 + 5
     assert boiler.observe("s", "c", [BIO]).boilerplate  # the bio (count 2) survived the pruning
+
+
+def test_a_reclean_is_counted_under_reclean_not_as_another_stored_page(client, prefix):
+    processor = PageProcessor()
+    for n in range(4):
+        processor.process(page("gazette", n, body(n) + [BIO]))
+    stats = Stats()
+    assert stats.total(Stage.STORE, Count.SEEN) == stats.total(Stage.DEDUP, Count.SEEN) == 4
+    assert stats.total(Stage.RECLEAN, Count.SEEN) == 2  # the pages stored before the bio was on K = 3
+    assert status.page_counts(status.stage_counters(client, prefix))["stored"]["total"] == 4

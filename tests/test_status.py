@@ -10,8 +10,8 @@ import sys
 
 from click.testing import CliRunner
 
-from newssieve import status
 from newssieve.cli import main
+from newssieve.ops import status
 from newssieve.redis_conn import reset_caches
 from newssieve.settings import PROJECT_ROOT
 from newssieve.taskqueue import CRAWL_SITE, PROCESS_PAGE, make_celery

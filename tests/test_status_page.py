@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from newssieve import status
 from newssieve.api.app import create_app
-from newssieve.crawls import record_run
-from newssieve.deadletters import DeadLetters
+from newssieve.ops import status
+from newssieve.store.crawl_runs import record_run
+from newssieve.store.deadletters import DeadLetters
 from newssieve.taskqueue import PROCESS_PAGE, make_celery
 from tests.feeds_helper import running_server, use_sites_file
 from tests.test_dead_letters import wait_for

@@ -14,9 +14,9 @@ import threading
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from newssieve import status
 from newssieve.api.app import create_app
-from newssieve.cli_run import worker_command
+from newssieve.ops import status
+from newssieve.ops.worker_procs import worker_command
 from newssieve.settings import PROJECT_ROOT
 from newssieve.taskqueue import CRAWL_SITE, PROCESS_PAGE, make_celery
 from tests.fixtures.crawl.crawl_fixtures import (  # noqa: F401  (pytest fixtures)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newssieve.models import Article, Page
-from newssieve.storage import LISTED_PUBLISHED_HEADER, published_ts
+from newssieve.store.articles import LISTED_PUBLISHED_HEADER, published_ts
 
 
 def page(**headers: str) -> Page:
@@ -22,3 +22,4 @@ def test_feed_date_when_the_page_has_none():
 
 def test_fetch_time_when_nothing_parses():
     assert published_ts(Article(published="yesterday"), page(**{LISTED_PUBLISHED_HEADER: "soon"})) == 1000.0
+

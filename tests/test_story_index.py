@@ -7,8 +7,8 @@ import random
 from newssieve.ids import article_id
 from newssieve.models import Article, Page
 from newssieve.settings import Settings, get_settings
-from newssieve.storage import Store
-from newssieve.story_index import StoryIndex, audit
+from newssieve.store.articles import Store
+from newssieve.store.story_index import StoryIndex, audit
 from workers.fingerprint import fingerprint
 
 WORDS = ("harbour council storm budget river school rail energy market police court hospital farm "
@@ -44,7 +44,7 @@ def add(client, url: str, paragraphs: list[str], published: float, site: str = "
 def assert_filed_once(client, ids: list[str]) -> None:
     """Each indexed article is filed under one key per band plus its exact hash, and nothing else is."""
     store = Store(client)
-    numbers = {int(store.article(aid).fields["seen_seq"]) for aid in ids}
+    numbers = {store.article(aid)["seen_seq"] for aid in ids}
     found = audit(client, store.keys.prefix)
     assert found.records == numbers
     assert set(found.filed) == numbers
@@ -153,7 +153,7 @@ def test_bridging_article_merges_the_clusters_it_matches(client):
     store = Store(client)
     members = store.cluster_members(result.cluster)
     assert sorted(members) == sorted([head, tail, full])
-    assert {store.article(m).fields["cluster"] for m in members} == {result.cluster}
+    assert {store.article(m)["cluster"] for m in members} == {result.cluster}
     assert store.feed_ids("all") == [tail]
     assert not client.exists(f"{store.keys.prefix}cluster:{tail if result.cluster == head else head}")
 

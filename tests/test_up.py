@@ -14,7 +14,7 @@ import urllib.request
 import psutil
 import pytest
 
-from newssieve.cli_up import flower_child
+from newssieve.cli.up import flower_child
 from newssieve.settings import PROJECT_ROOT
 from tests.feeds_helper import free_port
 from tests.test_dead_letters import wait_for

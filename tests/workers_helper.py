@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 
-from newssieve.cli_run import start_worker
+from newssieve.ops.worker_procs import start_worker
 
 
 @contextlib.contextmanager

@@ -28,7 +28,7 @@ def cron(expression: str) -> crontab:
 
 RESEND_EVERY_SECONDS = 300.0
 SAFETY_NET = {
-    # Pages whose broker message was lost (see newssieve.pending).
+    # Pages whose broker message was lost (see newssieve.store.pending).
     "resend-pending": {"task": RESEND_PENDING, "schedule": RESEND_EVERY_SECONDS,
                        "options": {"queue": PROCESS_QUEUE, "expires": RESEND_EVERY_SECONDS}},
 }

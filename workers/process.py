@@ -1,6 +1,7 @@
 """One page through the pipeline: clean -> site boilerplate -> fingerprint -> dedup -> store.
 
-Each step records what it saw, kept and dropped in the stage counters.
+Each step records what it saw, kept and dropped in the stage counters (store.stats);
+a stored article cleaned again (reclean) counts once, under its own stage.
 Redis errors propagate (the task retries them); anything wrong with the page
 itself becomes an empty article with a reason, never an exception.
 """
@@ -8,18 +9,17 @@ itself becomes an empty article with a reason, never an exception.
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from dataclasses import asdict, dataclass
 
 from newssieve.ids import article_id
 from newssieve.models import Article, Page
-from newssieve.pending import PendingPages
 from newssieve.settings import get_settings
 from newssieve.sites import current_sites
-from newssieve.stats import Stats
-from newssieve.storage import Store, feeds_for, published_ts
-from newssieve.story_index import StoryIndex
+from newssieve.store.articles import Store, feeds_for, published_ts
+from newssieve.store.pending import PendingPages
+from newssieve.store.stats import Count, Stage, Stats
+from newssieve.store.story_index import StoryIndex
 from workers.clean import clean
 from workers.fingerprint import fingerprint
 from workers.site_boilerplate import SiteBoilerplate, without
@@ -50,7 +50,7 @@ class PageProcessor:
                                            min_pages=self.settings.boilerplate_min_pages)
 
     def process(self, page: Page) -> ProcessResult:
-        self.stats.record("received", seen=1)
+        self.stats.record(Stage.RECEIVED, {Count.SEEN: 1})
         article = self.clean(page)
         aid = article_id(page.canonical_url)
         retro: tuple[str, ...] = ()
@@ -71,19 +71,22 @@ class PageProcessor:
         started = time.perf_counter()
         article = clean(page.html, page.canonical_url)
         kept = 0 if article.is_empty else 1
-        self.stats.record("clean", seen=1, kept=kept, dropped=1 - kept, seconds=time.perf_counter() - started)
+        self.stats.record(Stage.CLEAN, {Count.SEEN: 1, Count.KEPT: kept, Count.DROPPED: 1 - kept,
+                                        Count.SECONDS: time.perf_counter() - started})
         return article
 
     def drop_boilerplate(self, article: Article, boilerplate: frozenset[str]) -> Article:
         kept = without(article.paragraphs, boilerplate)
         dropped = len(article.paragraphs) - len(kept)
-        self.stats.record("boilerplate", seen=len(article.paragraphs), kept=len(kept), dropped=dropped)
+        self.stats.record(Stage.BOILERPLATE, {Count.SEEN: len(article.paragraphs), Count.KEPT: len(kept),
+                                              Count.DROPPED: dropped})
         if not dropped:
             return article
         return dataclasses.replace(article, paragraphs=kept, text="\n".join(kept),
                                    empty_reason=None if kept else "only site boilerplate")
 
-    def store_and_index(self, page: Page, article: Article) -> ProcessResult:
+    def store_and_index(self, page: Page, article: Article, stage: Stage = Stage.STORE) -> ProcessResult:
+        """Fingerprint, store and index the article; `stage` is STORE, or RECLEAN for a stored one."""
         started = time.perf_counter()
         fp = fingerprint(article.text, self.settings.minhash_perm, self.settings.shingle_words)
         published = published_ts(article, page)
@@ -92,31 +95,31 @@ class PageProcessor:
                                       feeds=feeds, published=published)
         if article.is_empty:
             self.index.remove(aid)
-            self.stats.record("store", seen=1, kept=1, empty=1, seconds=time.perf_counter() - started)
+            self.count_stored(stage, started, {Count.EMPTY: 1})
             return ProcessResult(aid, page.site, "empty", reason=article.empty_reason or "no text")
         result = self.index.index(aid, fp.signature, fp.shingles, fp.exact_hash, published, feeds)
-        duplicate = int(result.status == "duplicate")
-        self.stats.record("dedup", seen=1, kept=1 - duplicate, duplicates=duplicate,
-                          unchanged=int(result.status == "unchanged"), merged=result.merged)
-        self.stats.record("store", seen=1, kept=1, seconds=time.perf_counter() - started)
+        self.count_stored(stage, started, {Count.DUPLICATES: int(result.status == "duplicate"),
+                                           Count.UNCHANGED: int(result.status == "unchanged"),
+                                           Count.MERGED: result.merged})
         return ProcessResult(aid, page.site, result.status, result.cluster, result.match, result.canonical)
+
+    def count_stored(self, stage: Stage, started: float, outcome: dict[Count, int]) -> None:
+        """A page stored for the first time counts its verdict under dedup (an empty one has none) and
+        itself under store; a reclean counts both once, under reclean."""
+        stored = {Count.SEEN: 1, Count.KEPT: 1, Count.SECONDS: time.perf_counter() - started}
+        if stage is Stage.STORE and Count.EMPTY not in outcome:
+            kept = 1 - outcome[Count.DUPLICATES]
+            self.stats.record(Stage.DEDUP, {Count.SEEN: 1, Count.KEPT: kept} | outcome)
+            self.stats.record(Stage.STORE, stored)
+        else:
+            self.stats.record(stage, stored | outcome)
 
     def reclean(self, aid: str) -> None:
         """Remove paragraphs that became site boilerplate from a stored article, and re-index it."""
-        stored = self.store.article(aid)
+        stored = self.store.load(aid)
         if stored is None:
             return  # not stored yet: its own worker re-checks after storing
-        fields = stored.fields
-        paragraphs = json.loads(fields.get("paragraphs") or "[]")
-        boilerplate = self.boilerplate.boilerplate_of(fields["site"], paragraphs)
-        if not boilerplate:
-            return
-        article = Article(
-            title=fields.get("title", ""), authors=json.loads(fields.get("authors") or "[]"),
-            published=fields.get("published") or None, lang=fields.get("lang") or None,
-            site_name=fields.get("site_name") or None, text=fields.get("text", ""), paragraphs=paragraphs,
-        )
-        page = Page(url=fields["url"], canonical_url=fields["canonical_url"], site=fields["site"], html="",
-                    status=int(fields.get("status") or 200), fetched_at=float(fields.get("fetched_at") or 0))
-        self.stats.record("reclean", seen=1)
-        self.store_and_index(page, self.drop_boilerplate(article, boilerplate))
+        page, article = stored
+        boilerplate = self.boilerplate.boilerplate_of(page.site, article.paragraphs)
+        if boilerplate:
+            self.store_and_index(page, self.drop_boilerplate(article, boilerplate), Stage.RECLEAN)

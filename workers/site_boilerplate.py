@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import redis
 
-from newssieve.keys import Keys
+from newssieve.store.keys import Keys
 from workers.fingerprint import words
 
 OBSERVE = """

@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers around the pipeline and the crawl runner."""
+"""Celery tasks: thin wrappers around page processing (workers.process) and the crawl runner."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from celery.exceptions import Reject
 from celery.signals import worker_ready
 from kombu.exceptions import OperationalError
 
-from newssieve.deadletters import DeadLetters
 from newssieve.models import Page
-from newssieve.pending import PendingPages
 from newssieve.settings import get_settings
-from newssieve.stats import Stats
+from newssieve.store.deadletters import DeadLetters
+from newssieve.store.pending import PendingPages
+from newssieve.store.stats import Count, Stage, Stats
 from newssieve.taskqueue import CRAWL_SITE, PROCESS_PAGE, RESEND_PENDING
 from workers.app import app
 
@@ -30,13 +30,13 @@ class DeadLetteringTask(Task):
     """A task that, when it fails for good, leaves its arguments and error in the dead letters
     and counts the failure under its stage."""
 
-    stage = "process"
+    stage = Stage.PROCESS
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         log.error("task %s failed for good: %s: %s", task_id, type(exc).__name__, exc)
         try:
             DeadLetters().add(self.name, list(args), f"{type(exc).__name__}: {exc}", task_id)
-            Stats().record(self.stage, failed=1)
+            Stats().record(self.stage, {Count.FAILED: 1})
         except redis.RedisError:
             log.exception("could not record dead letter for task %s", task_id)
 
@@ -96,7 +96,7 @@ def process_page(page: dict) -> dict:
 
 
 def resend_overdue_pages() -> int:
-    """Send again the pages a lost broker message left unprocessed (see newssieve.pending)."""
+    """Send again the pages a lost broker message left unprocessed (see newssieve.store.pending)."""
     sent = PendingPages().resend_overdue(app, get_settings().visibility_timeout)
     if sent:
         log.warning("resent %d pages whose messages were lost or overdue", sent)
@@ -113,9 +113,9 @@ def _resend_pending_at_start(**_kwargs) -> None:
     resend_overdue_pages()
 
 
-@app.task(name=CRAWL_SITE, base=DeadLetteringTask, stage="crawl")
+@app.task(name=CRAWL_SITE, base=DeadLetteringTask, stage=Stage.CRAWL)
 def crawl_site(site: str, refetch: bool = False) -> dict:
-    from newssieve.crawls import run_crawl
+    from newssieve.ops.crawl_runner import run_crawl
 
     summary = run_crawl(site, refetch=refetch)
     log.info("crawl %s: %s, %s pages, %s new", site, summary["status"], summary["pages"],

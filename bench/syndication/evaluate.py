@@ -16,8 +16,8 @@ import redis
 from bench.syndication.corpus import Doc
 from newssieve.models import Article, Page
 from newssieve.settings import Settings
-from newssieve.storage import Store
-from newssieve.story_index import StoryIndex
+from newssieve.store.articles import Store
+from newssieve.store.story_index import StoryIndex
 from workers.fingerprint import fingerprint
 
 ORIGINAL_KINDS = {"original", "sibling", "quoting", "brief", "demo-original"}

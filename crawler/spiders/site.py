@@ -12,7 +12,8 @@ Ways in (any mix, from the site's entry):
 
 Every URL is canonicalised before it is requested, so the dupe filter, the
 known-article check and the article id agree. Fetching only: the spider yields
-`Page` items for article pages and the pipeline hands them on.
+a `FetchedPage` item (crawler.items) for each article page, and the item pipeline
+(crawler.pipelines) hands its `Page` on to the process queue.
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ import scrapy
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 
-from crawler.canonical import canonicalize, find_canonical_links, page_canonical
 from crawler.documents import DocumentError, maybe_gunzip, parse_feed, parse_sitemap, robots_sitemaps
 from crawler.items import FetchedPage
 from crawler.report import TRANSIENT_KINDS, CrawlReport, Handled, describe_failure
 from crawler.state import ValidatorStore
+from newssieve.canonical import canonicalize, find_canonical_links, page_canonical
 from newssieve.models import Page
 from newssieve.sites import Site
 

@@ -15,11 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from newssieve import __version__
 from newssieve.api import articles, feeds, health, ops, pages
 from newssieve.api.auth import BearerTokenMiddleware
-from newssieve.feeds import FeedReader
-from newssieve.redis_clients import probe_client
+from newssieve.feeds.query import FeedReader
+from newssieve.feeds.stories import StoryReader
+from newssieve.redis_conn import probe_client
 from newssieve.settings import get_settings
-from newssieve.storage import Store
-from newssieve.stories import StoryReader
+from newssieve.store.articles import Store
 
 STATIC_DIR = Path(__file__).parent / "static"
 ROUTERS = (health.router, ops.router, feeds.router, articles.router, pages.router)

@@ -3,12 +3,14 @@
 With NEWSSIEVE_API_TOKEN set, every request needs `Authorization: Bearer <token>`
 (checked in an ASGI middleware so that docs and static files are covered too).
 Endpoints that change anything depend on `require_token`, which refuses them
-when no token is configured at all.
+when no token is configured at all. Without a token, the API is meant for a
+loopback address (`is_loopback`); `serve` and `up` warn otherwise.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -17,6 +19,14 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach (127.0.0.0/8, ::1, "localhost")."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def token_matches(authorization: str | None, token: str) -> bool:

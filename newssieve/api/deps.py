@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from newssieve.feeds import FeedReader
-from newssieve.stories import StoryReader
+from newssieve.feeds.query import FeedReader
+from newssieve.feeds.stories import StoryReader
 
 
 async def feed_reader(request: Request) -> FeedReader:

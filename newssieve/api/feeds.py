@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from newssieve.api.deps import feed_reader
 from newssieve.api.params import feed_query
 from newssieve.api.schemas import FeedList, FeedPageOut
-from newssieve.feeds import FeedPage, FeedQuery, FeedReader, UnknownFeed
-from newssieve.syndication_formats import Syndication, atom, rss
+from newssieve.feeds.formats import Syndication, atom, rss
+from newssieve.feeds.query import FeedPage, FeedQuery, FeedReader, UnknownFeed
 
 router = APIRouter(tags=["feeds"])
 Reader = Annotated[FeedReader, Depends(feed_reader)]

@@ -11,10 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from newssieve import metrics, status
 from newssieve.api.auth import require_token
 from newssieve.api.status_render import StatusLinks, render_status
-from newssieve.deadletters import DeadLetters
+from newssieve.ops import metrics, status
+from newssieve.store.deadletters import DeadLetters
 from newssieve.taskqueue import make_celery
 
 router = APIRouter(tags=["operations"])

@@ -9,7 +9,7 @@ from pathlib import Path
 from string import Template
 from urllib.parse import urlsplit
 
-from newssieve.feeds import FeedPage
+from newssieve.feeds.query import FeedPage
 
 TEMPLATE = Template((Path(__file__).parent / "templates" / "page.html").read_text(encoding="utf-8"))
 

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from newssieve.api.deps import feed_reader
 from newssieve.api.page_render import PageLinks, filters_html, render_page
 from newssieve.api.params import feed_query
-from newssieve.feeds import FeedQuery, FeedReader, UnknownFeed
+from newssieve.feeds.query import FeedQuery, FeedReader, UnknownFeed
 from newssieve.sites import NAME_RE
 
 router = APIRouter(tags=["pages"])

@@ -11,10 +11,10 @@ from fastapi import Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator
 
-from newssieve.feeds import FeedQuery
+from newssieve.feeds.query import FeedQuery
 from newssieve.sites import NAME_RE
+from newssieve.store.zscan import Position
 from newssieve.timespec import parse_when
-from newssieve.zscan import Position
 
 MAX_LIMIT = 200
 

@@ -1,4 +1,4 @@
-"""HTML for the status page, rendered from `newssieve.status.collect()`; every value is escaped here."""
+"""HTML for the status page, rendered from `newssieve.ops.status.collect()`; every value is escaped here."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`newssieve demo`: the whole pipeline on the bundled news network, end to end.
+"""`newssieve demo` (`python -m demo.run`): the whole pipeline on the bundled news network, end to end.
 
 Redis (found or embedded) -> demo sites on free loopback ports -> a real Celery
 worker -> a real Scrapy crawl of every site -> wait for the queue to drain ->
@@ -8,6 +8,7 @@ so every run starts from nothing.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
@@ -27,14 +28,14 @@ def _use_environment(**values: str) -> None:
 
 def run_demo(concurrency: int = 2) -> int:
     from demo.network import DemoNetwork
-    from newssieve.cli_run import start_worker
-    from newssieve.crawls import run_crawl
-    from newssieve.feed_text import story_lines
-    from newssieve.feeds import FeedQuery, FeedReader
-    from newssieve.pipeline_wait import wait_until_processed
+    from newssieve.feeds.query import FeedQuery, FeedReader
+    from newssieve.feeds.text import story_lines
+    from newssieve.ops.crawl_runner import run_crawl
+    from newssieve.ops.drain import wait_until_processed
+    from newssieve.ops.worker_procs import start_worker
     from newssieve.redis_conn import delete_prefix, get_client, redis_available
     from newssieve.sites import load_sites
-    from newssieve.storage import Store
+    from newssieve.store.articles import Store
 
     with redis_available() as url, DemoNetwork(base_port=0) as network:
         settings = get_settings()
@@ -74,5 +75,11 @@ def run_demo(concurrency: int = 2) -> int:
         return 1 if failed else 0
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description="The newssieve pipeline on the bundled demo network.")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default %(default)s)")
+    sys.exit(run_demo(parser.parse_args().workers))
+
+
 if __name__ == "__main__":
-    sys.exit(run_demo())
+    main()

@@ -11,8 +11,8 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from newssieve import status as pipeline_status
-from newssieve.deadletters import DeadLetters, subject
+from newssieve.ops import status as ops_status
+from newssieve.store.deadletters import DeadLetters, subject
 from newssieve.taskqueue import make_celery
 
 
@@ -45,7 +45,7 @@ def render(snapshot: dict) -> Group:
         workers.add_row("(none answered)", "")
 
     pages = _table("pages", "", *(name.replace("_", " ") for name in snapshot["pipeline"]))
-    for window in ("last_hour", "total"):
+    for window in ops_status.WINDOWS:
         pages.add_row(window.replace("_", " "), *(_num(c[window]) for c in snapshot["pipeline"].values()))
 
     sites = _table("sites (times in UTC)", "site", "last run", "status", "pages", "new", "errors", "next run")
@@ -78,7 +78,7 @@ def status(as_json: bool, watch: bool, interval: float) -> None:
     console = Console()
 
     def show() -> None:
-        snapshot = pipeline_status.collect()
+        snapshot = ops_status.collect()
         if as_json:
             click.echo(json.dumps(snapshot, ensure_ascii=False))
         else:
@@ -89,10 +89,10 @@ def status(as_json: bool, watch: bool, interval: float) -> None:
         return
     try:
         if console.is_terminal and not as_json:
-            with Live(render(pipeline_status.collect()), console=console, screen=True) as live:
+            with Live(render(ops_status.collect()), console=console, screen=True) as live:
                 while True:
                     time.sleep(interval)
-                    live.update(render(pipeline_status.collect()))
+                    live.update(render(ops_status.collect()))
         else:
             while True:
                 show()

@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 
 import click
 
-from newssieve.cli_run import worker_command
-from newssieve.cli_serve import _is_loopback
+from newssieve.ops.worker_procs import worker_command
 from newssieve.settings import PROJECT_ROOT, get_settings
 
 POLL_SECONDS = 0.2
@@ -168,6 +167,7 @@ def up(workers: int, crawlers: int, host: str | None, port: int | None, flower_p
     Needs a Redis: NEWSSIEVE_REDIS_URL, else 127.0.0.1:6379 if it answers, else an embedded one.
     Exits 0 after Ctrl-C or SIGTERM when everything stopped in time, 1 when a part died or had to be killed.
     """
+    from newssieve.api.auth import is_loopback
     from newssieve.redis_conn import redis_available
 
     flower = not no_flower and importlib.util.find_spec("flower") is not None
@@ -178,7 +178,7 @@ def up(workers: int, crawlers: int, host: str | None, port: int | None, flower_p
             settings = get_settings()
             host = host or settings.api_host
             port = settings.api_port if port is None else port
-            if not _is_loopback(host) and not settings.api_token:
+            if not is_loopback(host) and not settings.api_token:
                 _say(f"warning: API on {host} without NEWSSIEVE_API_TOKEN")
             parts, where = children(workers, crawlers, host, port, flower_port if flower else None,
                                     log_level.upper())

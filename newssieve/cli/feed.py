@@ -6,11 +6,11 @@ import json
 
 import click
 
-from newssieve.export import iter_export
-from newssieve.feed_text import story_lines
-from newssieve.feeds import FeedQuery, FeedReader, UnknownFeed
+from newssieve.feeds.export import iter_export
+from newssieve.feeds.query import FeedQuery, FeedReader, UnknownFeed
+from newssieve.feeds.text import story_lines
 from newssieve.redis_conn import redis_available
-from newssieve.storage import Store
+from newssieve.store.articles import Store
 from newssieve.timespec import parse_when
 
 

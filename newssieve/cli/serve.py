@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 import click
 
 from newssieve.redis_conn import redis_available
 from newssieve.settings import get_settings
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 @click.command()
@@ -27,12 +18,13 @@ def serve(host: str | None, port: int | None, log_level: str) -> None:
     import uvicorn
 
     from newssieve.api.app import create_app
+    from newssieve.api.auth import is_loopback
 
     with redis_available() as url:
         settings = get_settings()
         host = host or settings.api_host
         port = settings.api_port if port is None else port
-        if not settings.api_token and not _is_loopback(host):
+        if not settings.api_token and not is_loopback(host):
             click.echo(f"warning: listening on {host} without NEWSSIEVE_API_TOKEN: reads are open to anyone "
                        "who can reach it", err=True)
         click.echo(f"newssieve API on http://{host}:{port}/ · docs /docs · redis {url} · "

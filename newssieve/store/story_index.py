@@ -29,6 +29,7 @@ import numpy as np
 import redis
 
 from newssieve.settings import Settings, get_settings
+from newssieve.store.keys import Keys
 
 SCRIPT = (Path(__file__).with_name("story_index.lua")).read_text(encoding="utf-8")
 EXACT_HASH_LENGTH = 32  # hex digits of the exact text hash
@@ -144,15 +145,16 @@ def audit(client: redis.Redis, prefix: str, minhash_perm: int | None = None) -> 
     pool = client.connection_pool
     raw = redis.Redis(connection_pool=redis.ConnectionPool(
         connection_class=pool.connection_class, **{**pool.connection_kwargs, "decode_responses": False}))
+    keys = Keys(prefix)
     fields_per_record = 1 + -(-2 * (minhash_perm or get_settings().minhash_perm) // CHUNK)
     filed: Counter = Counter()
     records: set[int] = set()
     try:
-        for key in raw.scan_iter(match=f"{prefix}lsh:*".encode(), count=1000):
+        for key in raw.scan_iter(match=keys.index_family("lsh").encode(), count=1000):
             if not key.endswith(b":meta"):
                 for value in raw.hvals(key):
                     filed.update(int.from_bytes(value[i:i + 4], "big") for i in range(0, len(value), 4))
-        for key in raw.scan_iter(match=f"{prefix}rec:*".encode(), count=1000):
+        for key in raw.scan_iter(match=keys.index_family("rec").encode(), count=1000):
             bucket = int(key.rsplit(b":", 1)[1])
             records.update(bucket * RECORDS_PER_BUCKET + int(f) // fields_per_record for f in raw.hkeys(key))
     finally:

@@ -4,12 +4,11 @@
 time); the story's other members are in `cluster:{id}`. Filters (`site`,
 `lang`) apply to the canonical article. Pages continue from an opaque cursor
 (see zscan), so they stay correct while new articles arrive. The articles of a
-page and their copies are read by feed_rows.lua, one call each.
+page and their copies are read in one call each (Store.feed_rows, Store.copies).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -17,18 +16,14 @@ from itertools import islice
 from pathlib import Path
 
 from newssieve.sites import FeedDef, SitesFileError, current_sites
-from newssieve.storage import Store
-from newssieve.story_index import StoryIndex
-from newssieve.zscan import Position, walk
+from newssieve.store.articles import COPY_FIELDS, COPY_LINK_FIELDS, FEED_ENTRY_FIELDS, Store
+from newssieve.store.story_index import StoryIndex
+from newssieve.store.zscan import Position, walk
 
 log = logging.getLogger(__name__)
 
-ENTRY_FIELDS = ("id", "url", "canonical_url", "site", "title", "authors", "published", "published_ts",
-                "lang", "cluster")
-COPY_FIELDS = ("id", "url", "site", "title", "published", "published_ts")
 MAX_SCAN = 5000  # candidates one filtered page may look at before it returns with a cursor
 SUMMARY_CHARS = 320
-ROWS_SCRIPT = (Path(__file__).with_name("feed_rows.lua")).read_text(encoding="utf-8")
 
 
 class UnknownFeed(KeyError):
@@ -60,19 +55,6 @@ class FeedPage:
     next_cursor: str | None
 
 
-def entry_from_row(row: dict) -> dict:
-    """A stored article's strings as JSON-ready values (missing ones as None)."""
-    out = dict(row)
-    if "authors" in out:
-        out["authors"] = json.loads(out["authors"] or "[]")
-    if "published_ts" in out:
-        out["published_ts"] = float(out["published_ts"]) if out["published_ts"] else None
-    for name in ("published", "lang", "cluster"):
-        if name in out:
-            out[name] = out[name] or None
-    return out
-
-
 def excerpt(text: str, limit: int = SUMMARY_CHARS) -> str:
     """The start of a text, cut at a word boundary."""
     text = " ".join(text.split())
@@ -88,7 +70,6 @@ class FeedReader:
         self.keys = self.store.keys
         self.sites_path = sites_path
         self.index = StoryIndex(self.client, self.keys.prefix)
-        self._rows_script = self.client.register_script(ROWS_SCRIPT)
 
     # -- the feeds -------------------------------------------------------------
 
@@ -151,7 +132,7 @@ class FeedReader:
         scanned = 0
         while True:
             chunk = list(islice(candidates, batch))
-            rows = self._rows([member for member, _ in chunk], ENTRY_FIELDS)
+            rows = self.store.feed_rows([member for member, _ in chunk], FEED_ENTRY_FIELDS)
             for (member, score), row in zip(chunk, rows, strict=True):
                 if len(entries) == query.limit or scanned == budget:
                     return entries, last, True
@@ -162,24 +143,11 @@ class FeedReader:
             if len(chunk) < batch:
                 return entries, last, False
 
-    def _read(self, mode: str, fields: tuple[str, ...], args: list[str]) -> list:
-        if not args:
-            return []
-        return json.loads(self._rows_script(args=[mode, self.keys.prefix, json.dumps(fields), *args]))
-
-    def _rows(self, ids: list[str], fields: tuple[str, ...]) -> list[dict | None]:
-        """The fields of each article (None for one that vanished since its id was read)."""
-        return [entry_from_row(dict(zip(fields, values, strict=True))) if values else None
-                for values in self._read("rows", fields, ids)]
-
     def _attach_copies(self, entries: list[dict], details: bool) -> None:
         """Add `copies` (count) and `copy_urls` to each entry; with details, `copy_details` too."""
-        fields = COPY_FIELDS if details else ("id", "url")
-        pairs = [value for e in entries for value in (e["id"], e["cluster"] or e["id"])]
-        # an empty Lua table comes back as {} (JSON cannot tell an empty list from an empty object)
-        found = [rows or [] for rows in self._read("copies", fields, pairs)]
-        for entry, rows in zip(entries, found, strict=True):
-            copies = [entry_from_row(dict(zip(fields, values, strict=True))) for values in rows]
+        fields = COPY_FIELDS if details else COPY_LINK_FIELDS
+        found = self.store.copies([(e["id"], e["cluster"]) for e in entries], fields)
+        for entry, copies in zip(entries, found, strict=True):
             entry["copies"] = len(copies)
             entry["copy_urls"] = [c["url"] for c in copies]
             if details:
@@ -193,8 +161,4 @@ class FeedReader:
 
     def summaries(self, ids: list[str]) -> dict[str, str]:
         """A short excerpt of each article's text (Atom, RSS and the web page)."""
-        pipe = self.client.pipeline(transaction=False)
-        for aid in ids:
-            pipe.hget(self.keys.article(aid), "text")
-        texts = pipe.execute() if ids else []
-        return {aid: excerpt(text or "") for aid, text in zip(ids, texts, strict=True)}
+        return {aid: excerpt(text) for aid, text in zip(ids, self.store.texts(ids), strict=True)}

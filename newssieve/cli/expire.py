@@ -1,4 +1,4 @@
-"""Deduplication maintenance from the command line: `newssieve expire --older-than 30d`."""
+"""`newssieve expire --older-than 30d`: retention; old articles go with every entry pointing at them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 import click
 
-from newssieve.retention import count_older_than, expire_older_than
+from newssieve.store.retention import count_older_than, expire_older_than
 from newssieve.timespec import parse_when
 
 

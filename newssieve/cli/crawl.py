@@ -12,17 +12,24 @@ from typing import Any
 
 import click
 
-from newssieve.crawls import EXIT_CODES
+from newssieve.ops.crawl_runner import EXIT_CODES, run_crawl
+from newssieve.redis_conn import answers, redis_available, redis_url
+from newssieve.sites import Site, SitesFileError, load_sites
+from newssieve.store.crawl_runs import crawl_lock_holder, last_runs, now, run_summary
 
 
 def _echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _status_line(summary: dict[str, Any]) -> str:
+    """"site: status (reason)", the reason only when there is one."""
+    line = f"{summary['site']}: {summary['status']}"
+    return f"{line} ({summary['reason']})" if summary.get("reason") else line
+
+
 def _describe(summary: dict[str, Any]) -> str:
-    parts = [f"{summary['site']}: {summary['status']}"]
-    if summary.get("reason"):
-        parts.append(f"({summary['reason']})")
+    parts = [_status_line(summary)]
     if summary["status"] not in ("locked", "disabled", "unknown_site"):
         parts.append(
             f"— {summary.get('pages', 0)} pages, {summary.get('articles_new', 0)} new, "
@@ -121,44 +128,24 @@ def crawl(site: str | None, all_sites: bool, refetch: bool, as_json: bool) -> No
     """
     if bool(site) == all_sites:
         raise click.UsageError("give either SITE or --all")
-    from newssieve.crawls import run_crawl
-    from newssieve.sites import SitesFileError, load_sites
-
-    live = sys.stderr.isatty()
     worst = 0
     reasons: list[str] = []
     with _redis_or_exit():
         if all_sites:
-            try:
-                sites_file = load_sites()
-            except SitesFileError as exc:
-                _fail(str(exc))
-            for error in sites_file.errors:
-                _echo_err(f"warning: {error}")
-            if sites_file.errors:
+            names, problem = _every_site()
+            if problem:
                 worst = 1
-                reasons.append(
-                    f"the sites file has {len(sites_file.errors)} error(s) (see `newssieve sites`)"
-                )
-            names = list(sites_file.sites)
+                reasons.append(problem)
         else:
-            names = [site]
-        for name in names:
-            entry = None if not all_sites else sites_file.sites[name]
-            if entry is not None and not entry.enabled:
-                summary = _skipped(name, "disabled", f"site {name!r} is disabled")
-            else:
-                with _Progress(name, live) as progress:
-                    summary = run_crawl(name, refetch=refetch, progress=progress)
+            names = {site: True}
+        for name, enabled in names.items():
+            summary = _crawl_one(name, enabled, refetch)
             _report(summary, as_json)
             code = EXIT_CODES.get(summary["status"], 1)
             if all_sites and summary["status"] == "disabled":
                 code = 0
             if code:
-                reasons.append(
-                    f"{name}: {summary['status']}"
-                    + (f" ({summary['reason']})" if summary.get("reason") else "")
-                )
+                reasons.append(_status_line(summary))
             worst = worst or code
             if summary["status"] == "interrupted":
                 break
@@ -167,21 +154,26 @@ def crawl(site: str | None, all_sites: bool, refetch: bool, as_json: bool) -> No
         sys.exit(worst)
 
 
-def _skipped(site: str, status: str, reason: str) -> dict[str, Any]:
-    from newssieve.crawls import _iso, _now
+def _every_site() -> tuple[dict[str, bool], str | None]:
+    """{site: enabled} for every site of the sites file, and what to say about its errors (or None)."""
+    try:
+        sites_file = load_sites()
+    except SitesFileError as exc:
+        _fail(str(exc))
+    for error in sites_file.errors:
+        _echo_err(f"warning: {error}")
+    problem = None
+    if sites_file.errors:
+        problem = f"the sites file has {len(sites_file.errors)} error(s) (see `newssieve sites`)"
+    return {name: entry.enabled for name, entry in sites_file.sites.items()}, problem
 
-    moment = _iso(_now())
-    return {
-        "site": site,
-        "started": moment,
-        "finished": moment,
-        "status": status,
-        "reason": reason,
-        "pages": 0,
-        "articles_new": 0,
-        "articles_known": 0,
-        "errors": [],
-    }
+
+def _crawl_one(name: str, enabled: bool, refetch: bool) -> dict[str, Any]:
+    """Run the crawl of one site with a progress display; a site listed disabled is skipped, not run."""
+    if not enabled:
+        return run_summary(name, now(), "disabled", f"site {name!r} is disabled")
+    with _Progress(name, sys.stderr.isatty()) as progress:
+        return run_crawl(name, refetch=refetch, progress=progress)
 
 
 def _fail(reason: str, code: int = 1):
@@ -192,8 +184,6 @@ def _fail(reason: str, code: int = 1):
 @contextmanager
 def _redis_or_exit() -> Iterator[None]:
     """`redis_available()`, with a failure to find or start Redis turned into a one-line exit."""
-    from newssieve.redis_conn import redis_available
-
     manager = redis_available()
     try:
         manager.__enter__()
@@ -210,82 +200,76 @@ def _redis_or_exit() -> Iterator[None]:
 @click.option("--runs/--no-runs", default=True, help="Show each site's last run (needs Redis).")
 def sites(as_json: bool, runs: bool) -> None:
     """List the sites of the sites file: schedule, discovery, enabled, last run; and its errors (exit 1)."""
-    from newssieve.sites import SitesFileError, load_sites
-
     try:
         sites_file = load_sites()
     except SitesFileError as exc:
         _fail(str(exc))
-    last: dict[str, dict] = {}
-    if runs:
-        try:
-            from newssieve.crawls import last_runs
-            from newssieve.redis_conn import answers, redis_url
-
-            if answers(redis_url()):
-                last = {name: (last_runs(name, 1) or [{}])[0] for name in sites_file.sites}
-        except Exception:  # the listing works without Redis
-            last = {}
-    rows = []
-    for site in sites_file.sites.values():
-        discovery = [
-            f"{len(v)} {k}"
-            for k, v in (("feeds", site.feeds), ("sitemaps", site.sitemaps), ("start_urls", site.start_urls))
-            if v
-        ]
-        run = last.get(site.name) or {}
-        rows.append(
-            {
-                "name": site.name,
-                "enabled": site.enabled,
-                "schedule": site.schedule,
-                "discovery": ", ".join(discovery),
-                "domains": site.domains,
-                "max_pages": site.max_pages,
-                "last_run": {k: run.get(k) for k in ("finished", "status", "pages", "articles_new")}
-                if run
-                else None,
-            }
-        )
+    last = _last_run_of_each(list(sites_file.sites)) if runs else {}
+    rows = [_site_row(site, last.get(site.name)) for site in sites_file.sites.values()]
     if as_json:
         click.echo(json.dumps({"path": str(sites_file.path), "sites": rows, "errors": sites_file.errors}))
     elif sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=str(sites_file.path), title_justify="left")
-        for column in ("site", "enabled", "schedule", "discovery", "domains", "last run"):
-            table.add_column(column)
-        for row in rows:
-            run = row["last_run"]
-            table.add_row(
-                row["name"],
-                "yes" if row["enabled"] else "no",
-                row["schedule"],
-                row["discovery"],
-                ", ".join(row["domains"]),
-                f"{run['status']} {run['finished']}" if run else "-",
-            )
-        Console().print(table)
+        _print_sites_table(str(sites_file.path), rows)
     else:
         for row in rows:
-            run = row["last_run"]
-            click.echo(
-                "\t".join(
-                    [
-                        row["name"],
-                        "enabled" if row["enabled"] else "disabled",
-                        row["schedule"],
-                        row["discovery"],
-                        ",".join(row["domains"]),
-                        f"{run['status']} {run['finished']}" if run else "-",
-                    ]
-                )
-            )
+            click.echo("\t".join(_site_cells(row, ("enabled", "disabled"), ",")))
     for error in sites_file.errors:
         _echo_err(f"error: {error}")
     if sites_file.errors:
         sys.exit(1)
+
+
+def _last_run_of_each(names: list[str]) -> dict[str, dict[str, Any]]:
+    """{site: its last run summary, {} when none}; {} when no Redis answers."""
+    try:
+        if not answers(redis_url()):
+            return {}
+        return {name: (last_runs(name, 1) or [{}])[0] for name in names}
+    except Exception:  # the listing works without Redis
+        return {}
+
+
+def _site_row(site: Site, run: dict[str, Any] | None) -> dict[str, Any]:
+    """One site of `newssieve sites --json`."""
+    discovery = [
+        f"{len(v)} {k}"
+        for k, v in (("feeds", site.feeds), ("sitemaps", site.sitemaps), ("start_urls", site.start_urls))
+        if v
+    ]
+    return {
+        "name": site.name,
+        "enabled": site.enabled,
+        "schedule": site.schedule,
+        "discovery": ", ".join(discovery),
+        "domains": site.domains,
+        "max_pages": site.max_pages,
+        "last_run": {k: run.get(k) for k in ("finished", "status", "pages", "articles_new")} if run else None,
+    }
+
+
+def _site_cells(row: dict[str, Any], yes_no: tuple[str, str], domains_sep: str) -> list[str]:
+    """A row's columns as text: site, enabled, schedule, discovery, domains, last run."""
+    run = row["last_run"]
+    return [
+        row["name"],
+        yes_no[0] if row["enabled"] else yes_no[1],
+        row["schedule"],
+        row["discovery"],
+        domains_sep.join(row["domains"]),
+        f"{run['status']} {run['finished']}" if run else "-",
+    ]
+
+
+def _print_sites_table(title: str, rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for column in ("site", "enabled", "schedule", "discovery", "domains", "last run"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*_site_cells(row, ("yes", "no"), ", "))
+    Console().print(table)
 
 
 @click.command("crawl-runs")
@@ -294,8 +278,6 @@ def sites(as_json: bool, runs: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON summary per line.")
 def crawl_runs(site: str, count: int, as_json: bool) -> None:
     """The last crawl runs of SITE (the last 50 are kept)."""
-    from newssieve.crawls import crawl_lock_holder, last_runs
-
     with _redis_or_exit():
         runs = last_runs(site, count)
         holder = crawl_lock_holder(site)
@@ -319,7 +301,7 @@ def crawl_runs(site: str, count: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def ingest(path: str, wait: bool, timeout: float, as_json: bool) -> None:
     """Send the HTML responses of a WARC file (.warc or .warc.gz) through the processing pipeline."""
-    from newssieve.ingest import ingest_warc
+    from newssieve.ops.ingest import ingest_warc
 
     with _redis_or_exit(), _Progress(path, sys.stderr.isatty(), _ingest_counts, "ingest") as progress:
         summary = ingest_warc(path, wait=wait, timeout=timeout, progress=progress)

@@ -12,11 +12,9 @@ import logging
 import time
 import uuid
 
-import redis
 from celery import Celery
 
-from newssieve.keys import Keys
-from newssieve.redis_conn import get_client
+from newssieve.store.keys import KeyOwner
 
 log = logging.getLogger(__name__)
 
@@ -28,15 +26,7 @@ def subject(letter: dict) -> str:
     return str(first.get("url", "?")) if isinstance(first, dict) else str(first)
 
 
-class DeadLetters:
-    def __init__(self, client: redis.Redis | None = None, prefix: str | None = None):
-        self.client = client or get_client()
-        self.keys = Keys(prefix)
-
-    @property
-    def _order(self) -> str:
-        return self.keys.dead + ":order"
-
+class DeadLetters(KeyOwner):
     def add(self, task: str, args: list, error: str, task_id: str | None = None) -> str:
         record = {"id": uuid.uuid4().hex[:12], "task": task, "args": args, "error": error,
                   "task_id": task_id, "failed_at": time.time()}
@@ -46,21 +36,21 @@ class DeadLetters:
     def _put(self, record: dict) -> None:
         pipe = self.client.pipeline(transaction=True)
         pipe.hset(self.keys.dead, record["id"], json.dumps(record))
-        pipe.zadd(self._order, {record["id"]: record["failed_at"]})
+        pipe.zadd(self.keys.dead_order, {record["id"]: record["failed_at"]})
         pipe.execute()
 
     def count(self) -> int:
-        return self.client.zcard(self._order)
+        return self.client.zcard(self.keys.dead_order)
 
     def list(self, limit: int = 100) -> list[dict]:
         """The newest `limit` letters, newest first."""
-        ids = self.client.zrevrange(self._order, 0, limit - 1)
+        ids = self.client.zrevrange(self.keys.dead_order, 0, limit - 1)
         raw = self.client.hmget(self.keys.dead, ids) if ids else []
         return [_decoded(letter_id, item) for letter_id, item in zip(ids, raw, strict=True) if item]
 
     def ids(self) -> list[str]:
         """Every letter id, oldest first (a snapshot: letters added later are not in it)."""
-        return self.client.zrange(self._order, 0, -1)
+        return self.client.zrange(self.keys.dead_order, 0, -1)
 
     def get(self, letter_id: str) -> dict | None:
         raw = self.client.hget(self.keys.dead, letter_id)
@@ -69,13 +59,13 @@ class DeadLetters:
     def remove(self, letter_id: str) -> bool:
         pipe = self.client.pipeline(transaction=True)
         pipe.hdel(self.keys.dead, letter_id)
-        pipe.zrem(self._order, letter_id)
+        pipe.zrem(self.keys.dead_order, letter_id)
         return bool(pipe.execute()[0])
 
     def purge(self) -> int:
         pipe = self.client.pipeline(transaction=True)
-        pipe.zcard(self._order)
-        pipe.delete(self.keys.dead, self._order)
+        pipe.zcard(self.keys.dead_order)
+        pipe.delete(self.keys.dead, self.keys.dead_order)
         return pipe.execute()[0]
 
     def requeue(self, letter_id: str, app: Celery) -> str | None:

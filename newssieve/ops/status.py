@@ -16,35 +16,36 @@ import redis
 from croniter import croniter
 from kombu.exceptions import OperationalError
 
-from newssieve.crawls import last_runs
-from newssieve.deadletters import DeadLetters, subject
-from newssieve.keys import Keys
-from newssieve.pipeline_wait import queue_depth
+from newssieve.ops.drain import queue_depth
 from newssieve.redis_conn import get_client
 from newssieve.sites import SitesFileError, current_sites
-from newssieve.stats import Stats
+from newssieve.store.crawl_runs import is_running, last_runs
+from newssieve.store.deadletters import DeadLetters, subject
+from newssieve.store.keys import Keys
+from newssieve.store.stats import Count, Stage, Stats
 from newssieve.taskqueue import CRAWL_QUEUE, PROCESS_QUEUE, make_celery
 
 QUEUES = (CRAWL_QUEUE, PROCESS_QUEUE)
-# The pages an operator follows through the pipeline: name -> (stage, counter) as workers/process.py
-# and workers/tasks.py record them.
-PIPELINE = {
-    "received": ("received", "seen"),
-    "cleaned": ("clean", "kept"),
-    "duplicates_flagged": ("dedup", "duplicates"),
-    "stored": ("store", "seen"),
-    "failed": ("process", "failed"),
+WINDOWS = ("last_hour", "total")
+# The page counts an operator follows through the pipeline (the snapshot's "pipeline"):
+# name -> the stage counter it reads.
+PAGE_COUNTS = {
+    "received": (Stage.RECEIVED, Count.SEEN),
+    "cleaned": (Stage.CLEAN, Count.KEPT),
+    "duplicates_flagged": (Stage.DEDUP, Count.DUPLICATES),
+    "stored": (Stage.STORE, Count.SEEN),
+    "failed": (Stage.PROCESS, Count.FAILED),
 }
 
 
 def unacked_by_queue(client: redis.Redis, prefix: str) -> dict[str, int]:
     """Messages taken by a worker but not yet acknowledged, by queue.
 
-    kombu keeps them in the hash `{global_keyprefix}unacked`: delivery tag -> JSON
-    [message, exchange, routing_key]; our routing keys are the queue names.
+    kombu keeps them in one hash (Keys.unacked): delivery tag -> JSON [message, exchange,
+    routing_key]; our routing keys are the queue names.
     """
     counts = dict.fromkeys(QUEUES, 0)
-    for _, raw in client.hscan_iter(f"{prefix}unacked", count=500):
+    for _, raw in client.hscan_iter(Keys(prefix).unacked, count=500):
         try:
             routing_key = json.loads(raw)[2]
         except (ValueError, IndexError, TypeError):
@@ -80,18 +81,11 @@ def _iso(ts: float | None) -> str | None:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds") if ts else None
 
 
-def pipeline(stages: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
-    """The PIPELINE counts, last hour and total, from the stage counters.
-
-    "stored" leaves out the re-stores of articles whose boilerplate was removed later (reclean).
-    """
-    out = {}
-    for name, (stage, counter) in PIPELINE.items():
-        out[name] = {window: stages.get(stage, {}).get(window, {}).get(counter, 0.0)
-                     for window in ("last_hour", "total")}
-    for window in ("last_hour", "total"):
-        out["stored"][window] -= stages.get("reclean", {}).get(window, {}).get("seen", 0.0)
-    return out
+def page_counts(stages: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    """The PAGE_COUNTS, last hour and total, from the stage counters."""
+    return {name: {window: stages.get(stage, {}).get(window, {}).get(counter, 0.0)
+                   for window in WINDOWS}
+            for name, (stage, counter) in PAGE_COUNTS.items()}
 
 
 def stage_counters(client: redis.Redis, prefix: str) -> dict[str, dict[str, dict[str, float]]]:
@@ -113,7 +107,7 @@ def sites(client: redis.Redis, keys: Keys) -> tuple[dict[str, dict], str | None]
             "enabled": site.enabled,
             "schedule": site.schedule,
             "next_run": croniter(site.schedule, now).get_next(datetime).isoformat() if site.enabled else None,
-            "running": bool(client.exists(keys.crawl_lock(site.name))),
+            "running": is_running(site.name, client),
             "last_run": (last_runs(site.name, 1) or [None])[0],
         }
     return out, None
@@ -139,7 +133,7 @@ def collect(include_workers: bool = True, timeout: float = 1.0) -> dict:
         "at": _iso(time.time()),
         "queues": queues(client, keys.prefix),
         "workers": running,
-        "pipeline": pipeline(stages),
+        "pipeline": page_counts(stages),
         "stages": stages,
         "sites": site_info,
         "dead_letters": dead_letters(client, keys.prefix),

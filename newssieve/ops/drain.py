@@ -6,34 +6,37 @@ import time
 
 import redis
 
-from newssieve.keys import Keys
+from newssieve.store.keys import Keys
+from newssieve.store.stats import Count, Stage, Stats
 from newssieve.taskqueue import PROCESS_QUEUE
 
 
 def queue_depth(client: redis.Redis, prefix: str, queue: str = PROCESS_QUEUE) -> int:
     """Messages waiting in a Celery Redis queue, priority sub-queues included."""
-    names = [f"{prefix}{queue}"] + [f"{prefix}{queue}\x06\x16{n}" for n in range(1, 10)]
     pipe = client.pipeline(transaction=False)
-    for name in names:
+    for name in Keys(prefix).queue_lists(queue):
         pipe.llen(name)
     return sum(pipe.execute())
 
 
 def unacked(client: redis.Redis, prefix: str) -> int:
     """Messages a worker has taken but not yet acknowledged."""
-    return client.hlen(f"{prefix}unacked")
+    return client.hlen(Keys(prefix).unacked)
+
+
+def idle(client: redis.Redis, prefix: str) -> bool:
+    """Nothing waits in the process queue and nothing taken is unacknowledged."""
+    return queue_depth(client, prefix) == 0 and unacked(client, prefix) == 0
 
 
 def wait_until_processed(client: redis.Redis, expected: int, timeout: float = 300.0,
                          prefix: str | None = None) -> bool:
-    """Block until `expected` pages went through the store stage (or failed) and the queue is empty."""
-    keys = Keys(prefix)
+    """Block until `expected` pages were stored (or failed) and the queue is empty."""
+    stats = Stats(client, prefix)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        done = int(float(client.hget(keys.counters("store"), "seen") or 0))
-        failed = int(float(client.hget(keys.counters("process"), "failed") or 0))
-        idle = queue_depth(client, keys.prefix) == 0 and unacked(client, keys.prefix) == 0
-        if idle and done + failed >= expected:
+        done = stats.total(Stage.STORE, Count.SEEN) + stats.total(Stage.PROCESS, Count.FAILED)
+        if idle(client, stats.keys.prefix) and done >= expected:
             return True
         time.sleep(0.2)
     return False

@@ -1,24 +1,26 @@
--- Reads behind a feed page, answered as ONE JSON string per call, so that a page of
--- 50 stories costs a few round trips and a few replies instead of ~150 commands and
--- ~700 reply elements for the client to parse. Read-only; keys are built from the
--- prefix like story_index.lua (standalone Redis).
+-- Reads behind a feed page (store/articles.py: Store.feed_rows and Store.copies), answered as
+-- ONE JSON string per call, so that a page of 50 stories costs a few round trips and a few
+-- replies instead of ~150 commands and ~700 reply elements for the client to parse.
+-- Read-only; keys are built from the prefix like story_index.lua (standalone Redis):
+-- {p}article:{id} (hash) and {p}cluster:{id} (zset of member ids by published time).
 --
--- ARGV[1] = mode, ARGV[2] = prefix, ARGV[3] = JSON list of article field names (the first
--- must be "id": an article without it is gone), then:
+-- ARGV[1] = mode, ARGV[2] = prefix, ARGV[3] = JSON list of article field names, then:
 --   rows:    article ids -> per id, its field values ('' when unset), or null when it is gone
 --   copies:  (article id, cluster id) pairs -> per pair, the field values of every other
 --            member of the cluster, earliest published first (members that are gone are left out)
+-- An article is gone when its hash has no id.
 
 local mode, p = ARGV[1], ARGV[2]
 local fields = cjson.decode(ARGV[3])
 
 local function values(id)
-  local v = redis.call('HMGET', p .. 'article:' .. id, unpack(fields))
+  local v = redis.call('HMGET', p .. 'article:' .. id, 'id', unpack(fields))
   if not v[1] then return nil end
+  local out = {}
   for i = 1, #fields do
-    if not v[i] then v[i] = '' end
+    out[i] = v[i + 1] or ''
   end
-  return v
+  return out
 end
 
 local out = {}

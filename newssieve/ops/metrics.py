@@ -5,7 +5,7 @@ any API process answers the same: nothing is counted in the process itself. Work
 are left to Flower (a `celery inspect` broadcast per scrape would be slow).
 
 Crawl metrics describe each configured site's last run, plus how its kept history
-(the last 50 runs, `newssieve.crawls.HISTORY_LENGTH`) splits by status; both are gauges,
+(the last 50 runs, `newssieve.store.crawl_runs.HISTORY_LENGTH`) splits by status; both are gauges,
 since a window is not a counter.
 """
 
@@ -22,15 +22,16 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
-from newssieve import status
-from newssieve.crawls import HISTORY_LENGTH, last_runs
-from newssieve.deadletters import DeadLetters
-from newssieve.keys import Keys
+from newssieve.ops import status
 from newssieve.redis_conn import get_client
 from newssieve.sites import SitesFileError, current_sites
+from newssieve.store.crawl_runs import HISTORY_LENGTH, is_running, last_runs
+from newssieve.store.deadletters import DeadLetters
+from newssieve.store.keys import Keys
+from newssieve.store.stats import Count
 
 log = logging.getLogger(__name__)
-# Numbers of a run summary (newssieve.crawls) exposed for the last run: field -> (metric name, help).
+# Numbers of a run summary (ops.crawl_runner) exposed for the last run: field -> (metric name, help).
 LAST_RUN_NUMBERS = {
     "pages": ("newssieve_crawl_last_run_pages", "Pages the last crawl run fetched."),
     "articles_new": ("newssieve_crawl_last_run_new_articles", "New articles the last crawl run found."),
@@ -68,7 +69,7 @@ class PipelineCollector(Collector):
             "newssieve_pipeline_pages",
             "Pages through the pipeline, by step (received, cleaned, duplicates_flagged, stored, failed).",
             labels=["step"])
-        for step, counts in status.pipeline(stages).items():
+        for step, counts in status.page_counts(stages).items():
             pages.add_metric([step], counts["total"])
         events = CounterMetricFamily("newssieve_stage_events",
                                      "Raw stage counters (seen, kept, dropped, ...).",
@@ -77,7 +78,7 @@ class PipelineCollector(Collector):
                                       labels=["stage"])
         for stage, windows in stages.items():
             for counter, value in sorted(windows["total"].items()):
-                if counter == "seconds":
+                if counter == Count.SECONDS:
                     seconds.add_metric([stage], value)
                 else:
                     events.add_metric([stage, counter], value)
@@ -108,7 +109,7 @@ class PipelineCollector(Collector):
                                     labels=["site"])
         for site in sites:
             runs = last_runs(site, HISTORY_LENGTH)
-            running.add_metric([site], int(bool(self.client.exists(self.keys.crawl_lock(site)))))
+            running.add_metric([site], int(is_running(site, self.client)))
             for state, count in sorted(Counter(run.get("status", "unknown") for run in runs).items()):
                 recent.add_metric([site, state], count)
             if not runs:

@@ -12,9 +12,9 @@ import time
 
 import redis
 
-from newssieve.keys import Keys
 from newssieve.redis_conn import get_client
-from newssieve.story_index import StoryIndex
+from newssieve.store.keys import Keys
+from newssieve.store.story_index import StoryIndex
 
 BATCH = 500
 

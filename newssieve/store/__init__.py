@@ -1,0 +1,11 @@
+"""The Redis schema: one owner per key family.
+
+`keys` builds every key name; `articles` writes and reads the article hash (decoded
+one way for every reader; `feed_rows.lua` reads a feed page of them in one call) and
+the per-site and per-feed sorted sets; `story_index` (+ `.lua`) keeps the LSH band
+tables, records and clusters in one atomic call per article; `pending`, `deadletters`,
+`stats` (with the stage and counter names), `crawl_runs` (locks and run history) and
+`retention` own theirs. The per-site paragraph counts (`Keys.boiler`) are kept by
+`workers.site_boilerplate`. Nothing here knows about Scrapy, Celery tasks or HTTP: it
+imports only the core kernel.
+"""

@@ -1,0 +1,255 @@
+"""The article record: the one module that writes and reads the article hash, and its sorted sets.
+
+Everything is flat strings (JSON for lists) in Redis hashes and sorted sets;
+nothing is pickled. Ids come from canonical URLs, so writing a page twice
+overwrites the same record. Readers ask for one of the field subsets below and
+get values decoded by `decode` (lists, numbers, None for an unset optional
+field), whichever way the fields were read.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newssieve.ids import article_id
+from newssieve.models import Article, Page
+from newssieve.sites import FeedDef
+from newssieve.store.keys import KeyOwner, Keys
+
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
+
+LISTED_PUBLISHED_HEADER = "x-newssieve-listed-published"
+"""Set by the crawler when a feed or news sitemap gave the article's date."""
+
+
+def _json_list(value: str | None) -> list:
+    return json.loads(value or "[]")
+
+
+def _comma_list(value: str | None) -> list[str]:
+    return [item for item in (value or "").split(",") if item]
+
+
+def _float(value: str | None) -> float | None:
+    return float(value) if value else None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+def _or_none(value: str | None) -> str | None:
+    return value or None
+
+
+def _as_stored(value: str | None) -> str | None:
+    return value
+
+
+# Every field of the article hash and how its string reads back. The first block is written by
+# save_article, the second by story_index.lua. Text fields stay as stored ("" when unset, as the
+# API has always shown `site_name`); optional ones that mean "not known" read back as None.
+FIELDS: dict[str, Callable[[str | None], object]] = {
+    "id": _as_stored, "url": _as_stored, "canonical_url": _as_stored, "site": _as_stored, "status": _int,
+    "fetched_at": _float, "processed_at": _float, "title": _as_stored, "authors": _json_list,
+    "published": _or_none, "published_ts": _float, "lang": _or_none, "site_name": _as_stored,
+    "text": _as_stored, "paragraphs": _json_list, "empty_reason": _or_none, "exact_hash": _as_stored,
+    "shingles": _int, "feeds": _comma_list,
+    "cluster": _or_none, "match": _or_none, "jaccard": _float, "containment": _float, "seen_seq": _int,
+}
+
+# The subsets readers ask for.
+RECORD_FIELDS = tuple(FIELDS)
+"""The whole record (Store.load, tests)."""
+FEED_ENTRY_FIELDS = ("id", "url", "canonical_url", "site", "title", "authors", "published", "published_ts",
+                     "lang", "cluster")
+"""One story in a feed page, as its canonical article."""
+COPY_FIELDS = ("id", "url", "site", "title", "published", "published_ts")
+"""One copy of a story, inlined in its feed entry."""
+COPY_LINK_FIELDS = ("id", "url")
+"""One copy of a story, as a link only."""
+ARTICLE_VIEW_FIELDS = ("id", "url", "canonical_url", "site", "site_name", "title", "authors", "published",
+                       "published_ts", "lang", "text", "fetched_at", "status", "feeds", "empty_reason",
+                       "cluster", "match", "jaccard", "containment")
+"""One article with its text and where it stands in its cluster."""
+CLUSTER_MEMBER_FIELDS = ("id", "url", "site", "title", "published", "published_ts", "lang")
+"""One member in the listing of a cluster."""
+EXPORT_FIELDS = ("id", "url", "canonical_url", "site", "site_name", "title", "authors", "published",
+                 "published_ts", "lang", "text", "cluster", "empty_reason")
+"""One article in an export."""
+
+FEED_ROWS_SCRIPT = Path(__file__).with_name("feed_rows.lua").read_text(encoding="utf-8")
+
+
+def decode(fields: Iterable[str], values: Iterable[str | None]) -> dict:
+    """Stored strings as values: JSON lists, numbers, and None for an unset optional field."""
+    return {name: FIELDS[name](value) for name, value in zip(fields, values, strict=True)}
+
+
+def _timestamp(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+
+
+def published_ts(article: Article, page: Page) -> float:
+    """Seconds since the epoch of publication: the page's date, else the date its feed or
+    sitemap listed, else the fetch time."""
+    for value in (article.published, page.headers.get(LISTED_PUBLISHED_HEADER)):
+        if (stamp := _timestamp(value)) is not None:
+            return stamp
+    return page.fetched_at or time.time()
+
+
+def feeds_for(feed_defs: dict[str, FeedDef], site: str, lang: str | None) -> list[str]:
+    """The named feeds an article belongs to ('all' always)."""
+    names = []
+    for feed in feed_defs.values():
+        if feed.sites and site not in feed.sites:
+            continue
+        if feed.langs and (lang or "") not in feed.langs:
+            continue
+        names.append(feed.name)
+    if "all" not in names:
+        names.insert(0, "all")
+    return names
+
+
+async def is_stored(client: aioredis.Redis, canonical_url: str, prefix: str | None = None) -> bool:
+    """Whether the article of a canonical URL is stored, asked on an asyncio client (the crawler's)."""
+    return bool(await client.exists(Keys(prefix).article(article_id(canonical_url))))
+
+
+class Store(KeyOwner):
+    # -- writing ---------------------------------------------------------------
+
+    def save_article(self, page: Page, article: Article, *, exact_hash: str, shingles: int,
+                     feeds: list[str], published: float) -> str:
+        """Write the article record and its site entry; returns the article id."""
+        aid = article_id(page.canonical_url)
+        fields = {
+            "id": aid, "url": page.url, "canonical_url": page.canonical_url, "site": page.site,
+            "status": page.status, "fetched_at": page.fetched_at, "processed_at": time.time(),
+            "title": article.title, "authors": json.dumps(article.authors, ensure_ascii=False),
+            "published": article.published or "", "published_ts": published, "lang": article.lang or "",
+            "site_name": article.site_name or "", "text": article.text,
+            "paragraphs": json.dumps(article.paragraphs, ensure_ascii=False),
+            "empty_reason": article.empty_reason or "", "exact_hash": exact_hash, "shingles": shingles,
+            "feeds": ",".join(feeds),
+        }
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hset(self.keys.article(aid), mapping=fields)
+        pipe.zadd(self.keys.site(page.site), {aid: published})
+        pipe.zadd(self.keys.articles, {aid: time.time()}, nx=True)
+        pipe.execute()
+        return aid
+
+    # -- reading ---------------------------------------------------------------
+
+    def load(self, aid: str) -> tuple[Page, Article] | None:
+        """The page and article as stored, to be stored again (the page's HTML is not kept).
+
+        The stored publication time comes back as the listed date, so storing the pair
+        again keeps it even when it came from the page's feed or sitemap.
+        """
+        row = self.article(aid)
+        if row is None:
+            return None
+        headers = {}
+        if row["published_ts"] is not None:
+            listed = datetime.fromtimestamp(row["published_ts"], UTC).isoformat()
+            headers[LISTED_PUBLISHED_HEADER] = listed
+        page = Page(url=row["url"], canonical_url=row["canonical_url"], site=row["site"], html="",
+                    status=row["status"] or 200, headers=headers, fetched_at=row["fetched_at"] or 0.0)
+        article = Article(title=row["title"] or "", authors=row["authors"], published=row["published"],
+                          lang=row["lang"], site_name=row["site_name"] or None, text=row["text"] or "",
+                          paragraphs=row["paragraphs"], empty_reason=row["empty_reason"])
+        return page, article
+
+    def stored_among(self, ids: list[str]) -> list[str]:
+        """The ids whose article record exists."""
+        pipe = self.client.pipeline(transaction=False)
+        for aid in ids:
+            pipe.exists(self.keys.article(aid))
+        return [aid for aid, exists in zip(ids, pipe.execute(), strict=True) if exists]
+
+    def article(self, aid: str, fields: tuple[str, ...] = RECORD_FIELDS) -> dict | None:
+        """One article's fields, decoded; None when it is not stored."""
+        return self.rows([aid], fields)[0]
+
+    def rows(self, ids: list[str], fields: tuple[str, ...]) -> list[dict | None]:
+        """Each article's fields, decoded, in the order of `ids` (None for one that is not stored).
+
+        An article is stored when its hash has an id (the story index may touch a hash after
+        retention removed it).
+        """
+        if not ids:
+            return []
+        pipe = self.client.pipeline(transaction=False)
+        for aid in ids:
+            pipe.hmget(self.keys.article(aid), ("id", *fields))
+        return [decode(fields, values[1:]) if values[0] else None for values in pipe.execute()]
+
+    def articles(self, ids: list[str], fields: tuple[str, ...] = FEED_ENTRY_FIELDS) -> list[dict]:
+        """The fields of the articles that are stored, decoded (ids that expired are left out)."""
+        return [row for row in self.rows(ids, fields) if row is not None]
+
+    def feed_rows(self, ids: list[str], fields: tuple[str, ...]) -> list[dict | None]:
+        """rows() in one call to Redis (feed_rows.lua): a feed page's articles."""
+        return [decode(fields, values) if values else None for values in self._feed_rows("rows", fields, ids)]
+
+    def copies(self, stories: list[tuple[str, str | None]], fields: tuple[str, ...]) -> list[list[dict]]:
+        """For each (article id, cluster id): the fields of the cluster's other members, earliest
+        published first, in one call to Redis (feed_rows.lua)."""
+        pairs = [value for aid, cluster in stories for value in (aid, cluster or aid)]
+        # an empty Lua table comes back as {} (JSON cannot tell an empty list from an empty object)
+        return [[decode(fields, values) for values in members or []]
+                for members in self._feed_rows("copies", fields, pairs)]
+
+    def _feed_rows(self, mode: str, fields: tuple[str, ...], args: list[str]) -> list:
+        if not args:
+            return []
+        return json.loads(self._feed_rows_script(args=[mode, self.keys.prefix, json.dumps(fields), *args]))
+
+    @cached_property
+    def _feed_rows_script(self):
+        return self.client.register_script(FEED_ROWS_SCRIPT)
+
+    def texts(self, ids: list[str]) -> list[str]:
+        """Each article's text ("" for one that is not stored)."""
+        return [(row["text"] or "") if row else "" for row in self.rows(ids, ("text",))]
+
+    def cluster_members(self, cluster_id: str) -> list[str]:
+        """Member ids, earliest published first."""
+        return self.client.zrange(self.keys.cluster(cluster_id), 0, -1)
+
+    def cluster_size(self, cluster_id: str) -> int:
+        return self.client.zcard(self.keys.cluster(cluster_id))
+
+    def feed_ids(self, name: str, *, limit: int = 50, until: float | None = None,
+                 since: float | None = None) -> list[str]:
+        """Canonical article ids of a feed, newest first."""
+        top = "+inf" if until is None else until
+        bottom = "-inf" if since is None else since
+        return self.client.zrevrangebyscore(self.keys.feed(name), top, bottom, start=0, num=limit)
+
+    def article_count(self) -> int:
+        return self.client.zcard(self.keys.articles)
+
+    def canonicals(self, cluster_ids: list[str], feed: str = "all") -> list[str | None]:
+        """Each cluster's representative in a feed, as story_index.lua keeps it."""
+        pipe = self.client.pipeline(transaction=False)
+        for cluster_id in cluster_ids:
+            pipe.hget(self.keys.rep(cluster_id), feed)
+        return pipe.execute() if cluster_ids else []

@@ -1,0 +1,133 @@
+"""The name of every Redis key newssieve reads or writes, under the configured prefix.
+
+Python code builds key names only here. Two Lua scripts build the same names from the
+prefix inside Redis (story_index.lua and feed_rows.lua, for standalone Redis, where a
+script may touch keys it was not given): their layouts are listed at the top of each and
+must match the names below. Celery's own keys (its queue lists and the unacknowledged
+messages) live under the prefix too, named as kombu names them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import redis
+
+from newssieve.redis_conn import get_client
+from newssieve.settings import get_settings
+
+# kombu's Redis transport keeps a queue's priority levels in lists named queue + this + level.
+PRIORITY_SEPARATOR = "\x06\x16"
+PRIORITY_LEVELS = range(1, 10)
+
+
+class Keys:
+    def __init__(self, prefix: str | None = None):
+        self.prefix = prefix if prefix is not None else get_settings().prefix
+
+    # -- articles and stories (articles.py, story_index.lua, feed_rows.lua) --------------------------
+
+    def article(self, article_id: str) -> str:
+        """hash: the article record (its fields are read and written by store/articles.py only)."""
+        return f"{self.prefix}article:{article_id}"
+
+    def site(self, site: str) -> str:
+        """zset of the site's article ids scored by published time."""
+        return f"{self.prefix}site:{site}"
+
+    def feed(self, name: str) -> str:
+        """zset of canonical article ids (one per story) scored by published time."""
+        return f"{self.prefix}feed:{name}"
+
+    @property
+    def articles(self) -> str:
+        """zset of every article id scored by first-seen time (retention, export)."""
+        return f"{self.prefix}articles"
+
+    def cluster(self, cluster_id: str) -> str:
+        """zset of member article ids scored by published time."""
+        return f"{self.prefix}cluster:{cluster_id}"
+
+    def rep(self, cluster_id: str) -> str:
+        """hash feed name -> the cluster's representative article in that feed (see story_index.lua)."""
+        return f"{self.prefix}rep:{cluster_id}"
+
+    def index(self, name: str) -> str:
+        """The story index's own keys (lsh:{n}, lsh:meta, rec:{n}, seq): see story_index.lua."""
+        return f"{self.prefix}{name}"
+
+    def index_family(self, family: str) -> str:
+        """SCAN pattern for one family of the story index's keys: "lsh" (band tables) or "rec" (records)."""
+        return f"{self.prefix}{family}:*"
+
+    def boiler(self, site: str) -> str:
+        """hash of the site's paragraph counts (workers/site_boilerplate.py)."""
+        return f"{self.prefix}boiler:{site}"
+
+    # -- the way through the pipeline ---------------------------------------------------------------
+
+    @property
+    def pending(self) -> str:
+        """hash article id -> the JSON page sent to the process queue and not yet stored."""
+        return f"{self.prefix}pending"
+
+    @property
+    def pending_since(self) -> str:
+        """zset of pending article ids scored by when they were (last) sent."""
+        return f"{self.prefix}pending:since"
+
+    @property
+    def dead(self) -> str:
+        """hash letter id -> the JSON dead letter."""
+        return f"{self.prefix}dead"
+
+    @property
+    def dead_order(self) -> str:
+        """zset of dead letter ids scored by failure time."""
+        return f"{self.prefix}dead:order"
+
+    def counters(self, stage: str) -> str:
+        """hash counter -> total, of one stage (store/stats.py)."""
+        return f"{self.prefix}stats:{stage}"
+
+    def minute_counters(self, stage: str, minute: int) -> str:
+        """hash counter -> count in one minute (minutes since the epoch), of one stage."""
+        return f"{self.prefix}stats:{stage}:m{minute}"
+
+    @property
+    def stages(self) -> str:
+        """set of the stage names that recorded counters."""
+        return f"{self.prefix}stats:_stages"
+
+    # -- crawls -------------------------------------------------------------------------------------
+
+    def crawl_lock(self, site: str) -> str:
+        return f"{self.prefix}crawl:{site}:lock"
+
+    def crawl_runs(self, site: str) -> str:
+        return f"{self.prefix}crawl:{site}:runs"
+
+    def http(self, url: str) -> str:
+        """hash of one listing document's HTTP validators (crawler/state.py), named by a hash of its URL."""
+        digest = hashlib.blake2b(url.encode("utf-8"), digest_size=12).hexdigest()
+        return f"{self.prefix}http:{digest}"
+
+    # -- Celery's keys, as kombu's Redis transport names them -----------------------------------------
+
+    def queue_lists(self, queue: str) -> list[str]:
+        """The lists holding a queue's waiting messages: the queue's own and its priority levels."""
+        own = f"{self.prefix}{queue}"
+        return [own] + [f"{own}{PRIORITY_SEPARATOR}{level}" for level in PRIORITY_LEVELS]
+
+    @property
+    def unacked(self) -> str:
+        """hash delivery tag -> JSON [message, exchange, routing key] of messages taken, not yet acked."""
+        return f"{self.prefix}unacked"
+
+
+class KeyOwner:
+    """Base of the store's owners: a Redis client (the configured one by default) and the key names."""
+
+    def __init__(self, client: redis.Redis | None = None, prefix: str | None = None):
+        self.client = client or get_client()
+        self.keys = Keys(prefix)
