@@ -136,6 +136,7 @@ def run_newssieve(netloc: str, pages: int, concurrency: int, tmp: Path, throttle
         "sites:\n"
         "  - name: bench\n"
         f"    domains: ['{netloc}']\n"
+        "    allow_private: true\n"
         f"    sitemaps: ['http://{netloc}/sitemap.xml']\n"
         "    article: ['/news/story-\\d+\\.html$']\n"
         f"    max_pages: {pages}\n"

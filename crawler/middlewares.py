@@ -13,10 +13,12 @@ import logging
 import random
 import time
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.response import response_status_message
 
+from crawler.addresses import ALLOW_PRIVATE_SETTING, NonPublicAddress, refusal_for, refuse_unless_public
 from crawler.report import CrawlReport, Handled
 from crawler.state import article_stored
 from newssieve.canonical import canonicalize
@@ -68,6 +70,29 @@ class SiteOffsiteMiddleware(_Base):
         else:
             self.stats.inc_value("newssieve/offsite/requests")
         raise Handled(f"off the site: {request.url}")
+
+
+class AddressPolicyMiddleware(_Base):
+    """Refuses, before download, a URL whose host is a non-public IP literal (see crawler.addresses).
+
+    Host names are checked where they resolve; an IP literal is never resolved, so it is checked here.
+    """
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.allow_private = crawler.settings.getbool(ALLOW_PRIVATE_SETTING)
+
+    def process_request(self, request: Request):
+        if self.allow_private:
+            return None
+        host = urlsplit(request.url).hostname or ""
+        try:
+            refuse_unless_public(host, host)
+        except NonPublicAddress as exc:
+            self.stats.inc_value("newssieve/refused_addresses")
+            self.report.error(request.url, "refused_address", str(exc))
+            raise Handled(str(exc)) from None
+        return None
 
 
 class KnownArticleMiddleware(_Base):
@@ -175,6 +200,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     async def process_exception(self, request: Request, exception: Exception):
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
+            return None
+        if refusal_for(request.url):  # a refused address stays refused
             return None
         new_request = self._retry(request, exception)
         if new_request is not None:

@@ -22,6 +22,8 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as twisted_errors
 
+from crawler.addresses import refusal_for
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from twisted.python.failure import Failure
@@ -72,6 +74,10 @@ class CrawlReport:
 def describe_failure(failure: Failure) -> tuple[str, str]:
     """(kind, reason) for a failed request."""
     exc = failure.value
+    request = getattr(failure, "request", None)
+    refused = refusal_for(request.url) if request is not None else None
+    if refused is not None:
+        return "refused_address", refused
     if isinstance(exc, HttpError):
         status = exc.response.status
         kind = "http_5xx" if status >= 500 or status in (408, 429) else "http_4xx"
@@ -99,3 +105,4 @@ def describe_failure(failure: Failure) -> tuple[str, str]:
             return "too_large", f"over the size limit: {text}"
         return "ignored", text or "request ignored"
     return "other", f"{type(exc).__name__}: {exc}"
+

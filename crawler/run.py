@@ -31,6 +31,7 @@ def site_settings(site: Site) -> dict[str, Any]:
         "CONCURRENT_REQUESTS": max(16, site.concurrency),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(site.concurrency),
         "DOWNLOAD_DELAY": site.delay,
+        "NEWSSIEVE_ALLOW_PRIVATE": site.allow_private,
     }
 
 

@@ -46,12 +46,20 @@ RETRY_BACKOFF_MAX = 30.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.middlewares.SiteOffsiteMiddleware": 50,
+    "crawler.middlewares.AddressPolicyMiddleware": 55,
     "crawler.middlewares.KnownArticleMiddleware": 60,
     "crawler.middlewares.PageBudgetMiddleware": 70,
     "crawler.middlewares.ConditionalGetMiddleware": 80,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
+# Only http(s): no file://, ftp://, s3:// or data: downloads, whatever a page or redirect names.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+# Names resolving to loopback, private, link-local or metadata addresses are refused (SSRF), unless
+# the site's entry sets allow_private (crawler.run sets NEWSSIEVE_ALLOW_PRIVATE from it).
+TWISTED_DNS_RESOLVER = "crawler.addresses.PublicAddressResolver"
+NEWSSIEVE_ALLOW_PRIVATE = False
+
 ITEM_PIPELINES = {"crawler.pipelines.EnqueuePipeline": 300}
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,

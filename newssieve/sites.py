@@ -16,6 +16,8 @@ import yaml
 from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from newssieve.canonical import DEFAULT_PORTS
+
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
@@ -47,6 +49,11 @@ class Site(BaseModel):
     concurrency: int = Field(default=4, ge=1, le=64)
     delay: float = Field(default=0.0, ge=0, le=600)
     enabled: bool = True
+    allow_private: bool = False
+    """Fetch hosts that resolve to loopback, private, link-local or other non-public addresses.
+
+    Off by default, so a sites entry cannot turn the crawler against internal services (SSRF);
+    the demo network and the tests, served on 127.0.0.1, opt in."""
 
     @field_validator("name")
     @classmethod
@@ -95,26 +102,30 @@ class Site(BaseModel):
                 raise ValueError(f"{url!r} is outside the site's domains {self.domains}")
         return self
 
-    def allows_host(self, netloc: str) -> bool:
-        """True when a URL's host[:port] belongs to the site.
-
-        A domain with a port matches that host:port only; a domain without one
-        matches the host and its subdomains on any port.
-        """
-        netloc = netloc.lower()
-        host = netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
-        for domain in self.domains:
-            if ":" in domain:
-                if netloc == domain:
-                    return True
-            elif host == domain or host.endswith("." + domain):
-                return True
-        return False
-
     def allows_url(self, url: str) -> bool:
-        netloc = urlsplit(url).netloc
-        # With user info ("news.example.org:80@10.0.0.1") the host is what follows the "@".
-        return "@" not in netloc and self.allows_host(netloc)
+        """True when the URL is http(s) on one of the site's domains.
+
+        A domain with a port matches that host:port only; a domain without one matches the
+        host and its subdomains on the scheme's default port (80, 443) only, so a listed name
+        never opens the other services of the same host.
+        """
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in DEFAULT_PORTS or "@" in parts.netloc:  # "a.org:80@10.0.0.1" is host 10.0.0.1
+            return False
+        try:
+            port = parts.port or DEFAULT_PORTS[scheme]
+        except ValueError:
+            return False
+        host = (parts.hostname or "").rstrip(".")
+        return any(self._domain_matches(domain, host, port, DEFAULT_PORTS[scheme]) for domain in self.domains)
+
+    @staticmethod
+    def _domain_matches(domain: str, host: str, port: int, default_port: int) -> bool:
+        name, _, listed_port = domain.rpartition(":") if domain.count(":") == 1 else (domain, "", "")
+        if listed_port:
+            return host == name and str(port) == listed_port
+        return port == default_port and (host == domain or host.endswith("." + domain))
 
     def is_article_url(self, url: str) -> bool:
         return any(re.search(pattern, url) for pattern in self.article)

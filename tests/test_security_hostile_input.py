@@ -42,9 +42,11 @@ REFUSED = [
     "http://news.example.org:80@10.0.0.1/news/x.html",  # user info: the host is 10.0.0.1
     "http://news.example.org@10.0.0.1/", "http://news.example.org%2F@10.0.0.1/",
     "http://10.0.0.1\\@news.example.org/",  # a backslash ends the host, as Scrapy reads it
-    "file:///etc/passwd", "ftp://news.example.org.evil.test/",
+    "file:///etc/passwd", "ftp://news.example.org.evil.test/", "ftp://news.example.org/",
+    "http://news.example.org:6379/", "http://www.news.example.org:8080/x",  # a bare domain: default ports
 ]
-ALLOWED = ["https://news.example.org/2024/story.html", "http://www.news.example.org:8080/x"]
+ALLOWED = ["https://news.example.org/2024/story.html", "http://www.news.example.org/x",
+           "http://news.example.org:80/x"]
 
 
 def offsite_middleware():
