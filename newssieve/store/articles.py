@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 LISTED_PUBLISHED_HEADER = "x-newssieve-listed-published"
 """Set by the crawler when a feed or news sitemap gave the article's date."""
 
+EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC).timestamp()
+FUTURE_SLACK_SECONDS = 2 * 86400
+"""A claimed date may run ahead of the fetch by time zones and clock skew, not more."""
+LATEST_STORABLE = datetime(9999, 1, 1, tzinfo=UTC).timestamp()
+
 
 def _json_list(value: str | None) -> list:
     return json.loads(value or "[]")
@@ -39,6 +44,12 @@ def _comma_list(value: str | None) -> list[str]:
 
 def _float(value: str | None) -> float | None:
     return float(value) if value else None
+
+
+def _moment(value: str | None) -> float | None:
+    """A stored time; None when it is not one a date can show (a record from before the range check)."""
+    stamp = _float(value)
+    return stamp if stamp is not None and 0 <= stamp < LATEST_STORABLE else None
 
 
 def _int(value: str | None) -> int | None:
@@ -59,7 +70,7 @@ def _as_stored(value: str | None) -> str | None:
 FIELDS: dict[str, Callable[[str | None], object]] = {
     "id": _as_stored, "url": _as_stored, "canonical_url": _as_stored, "site": _as_stored, "status": _int,
     "fetched_at": _float, "processed_at": _float, "title": _as_stored, "authors": _json_list,
-    "published": _or_none, "published_ts": _float, "lang": _or_none, "site_name": _as_stored,
+    "published": _or_none, "published_ts": _moment, "lang": _or_none, "site_name": _as_stored,
     "text": _as_stored, "paragraphs": _json_list, "empty_reason": _or_none, "exact_hash": _as_stored,
     "shingles": _int, "feeds": _comma_list,
     "cluster": _or_none, "match": _or_none, "jaccard": _float, "containment": _float, "seen_seq": _int,
@@ -105,11 +116,19 @@ def _timestamp(value: str | None) -> float | None:
 
 def published_ts(article: Article, page: Page) -> float:
     """Seconds since the epoch of publication: the page's date, else the date its feed or
-    sitemap listed, else the fetch time."""
+    sitemap listed, else the fetch time.
+
+    Both claimed dates are range-checked the same way: a date before 1990 is a placeholder,
+    and one after the fetch (beyond the slack) would pin the article to the top of every feed
+    (a listing's 9999-12-31 also broke the Atom and RSS feeds and the reader page).
+    """
+    fetched = page.fetched_at or time.time()
+    latest = max(fetched, time.time()) + FUTURE_SLACK_SECONDS
     for value in (article.published, page.headers.get(LISTED_PUBLISHED_HEADER)):
-        if (stamp := _timestamp(value)) is not None:
+        stamp = _timestamp(value)
+        if stamp is not None and EARLIEST_PUBLISHED <= stamp <= latest:
             return stamp
-    return page.fetched_at or time.time()
+    return fetched
 
 
 def feeds_for(feed_defs: dict[str, FeedDef], site: str, lang: str | None) -> list[str]:
