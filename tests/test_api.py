@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from newssieve.api.app import create_app
 from newssieve.store.articles import Store
-from tests.feeds_helper import BASE, build_newsroom
+from tests.feeds_helper import BASE, add_translated_copy, build_newsroom
 
 
 @pytest.fixture
@@ -91,8 +91,37 @@ def test_article_and_cluster(api, room):
     assert members[room.flood_gazette]["similarity"] == article["cluster"]["similarity"] < 1
 
 
+def test_every_copy_in_the_json_says_how_it_matched_and_its_language(api, room, client):
+    translated = add_translated_copy(client, room)
+    entries = api.get("/feeds/all", params={"copies": "true"}).json()["entries"]
+    flood, budget = entries[-1], entries[0]
+    assert {c["id"]: (c["match"], c["lang"]) for c in flood["copy_details"]} == {
+        translated: ("translation", "de"), room.flood_gazette: ("near", "en"),
+        room.flood_courier: ("near", "en")}
+    assert [(c["match"], c["lang"]) for c in budget["copy_details"]] == [("exact", "en")]
+    assert set(flood["copy_details"][0]) == {"id", "url", "site", "title", "published", "similarity", "match",
+                                             "lang"}  # the keys there were, and the two added
+    assert set(flood) == {"id", "url", "canonical_url", "site", "title", "authors", "published",
+                          "published_ts", "lang", "cluster", "copies", "copy_urls", "copy_details"}
+
+    german = api.get(f"/articles/{translated}").json()["cluster"]
+    assert german["match"] == "translation" and german["canonical"] == room.flood
+    assert german["matched"]["id"] == room.flood and german["matched"]["kind"] == "translation"
+    assert set(german["matched"]) == {"id", "jaccard", "containment", "kind"}
+    wire = api.get(f"/articles/{room.budget_wire}").json()["cluster"]
+    assert (wire["match"], wire["matched"]["kind"], wire["matched"]["id"]) == ("exact", "exact", room.budget)
+    original = api.get(f"/articles/{room.budget}").json()["cluster"]
+    assert original["is_canonical"] and original["match"] is None and original["matched"]["kind"] is None
+
+    members = api.get(f"/clusters/{german['id']}").json()["members"]
+    assert [(m["id"], m["match"], m["lang"]) for m in members] == [
+        (room.flood, None, "en"), (translated, "translation", "de"), (room.flood_gazette, "near", "en"),
+        (room.flood_courier, "near", "en")]
+
+
 @pytest.mark.parametrize("suffix, version", [("atom", "atom10"), ("rss", "rss20")])
-def test_atom_and_rss_parse_cleanly_with_one_entry_per_story(api, room, suffix, version):
+def test_atom_and_rss_parse_cleanly_with_one_entry_per_story(api, room, client, suffix, version):
+    add_translated_copy(client, room)
     response = api.get(f"/feeds/all.{suffix}")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(f"application/{suffix}+xml")
@@ -105,6 +134,12 @@ def test_atom_and_rss_parse_cleanly_with_one_entry_per_story(api, room, suffix, 
     assert flood.link == "http://wire.test/news/flood"
     body = flood.content[0].value if suffix == "atom" else flood.description
     assert "http://gazette.test/news/flood-copy" in body and "floods &amp; &lt;harbour&gt;" in body
+    assert "Fluss überflutet den Hafen (translation, de)</li>" in body and "harbour (near, en)</li>" in body
+    if suffix == "atom":  # each copy is a related link saying how it matched, in its language
+        related = {link.href: (link.title, link.get("hreflang"))
+                   for link in flood.links if link.rel == "related"}
+        assert related["http://gazette.test/news/flood-de"] == ("gazette (translation, de)", "de")
+        assert related["http://courier.test/news/flood-edit"] == ("courier (near, en)", "en")
     assert len({e.id for e in parsed.entries}) == 4
     english = feedparser.parse(api.get(f"/feeds/english.{suffix}", params={"limit": 1}).content)
     assert [e.title for e in english.entries] == ["Budget passes"]
@@ -136,3 +171,15 @@ def test_reader_page_escapes_text_and_links_only_to_web_pages(api, room, client)
     assert "Courier: floods &amp; &lt;harbour&gt;" in older and "<harbour>" not in older
     assert "javascript:" not in older and older.count("<details") == 1
     assert api.get("/", params={"feed": "nope"}).status_code == 404
+
+
+def test_reader_page_labels_each_copy_with_how_it_matched_escaped(api, room, client):
+    translated = add_translated_copy(client, room)
+    html = api.get("/", params={"feed": "english"}).text
+    assert html.count('<span class="match"') == 4  # three copies of the flood, one of the budget
+    assert '<span class="match" title="How this copy matched">translation · de</span>' in html
+    assert html.count(">near · en</span>") == 2 and html.count(">exact · en</span>") == 1
+    odd = {"match_kind": "<b>odd</b>", "lang": 'x"><i>'}
+    client.hset(Store(client).keys.article(translated), mapping=odd)
+    html = api.get("/").text
+    assert "&lt;b&gt;odd&lt;/b&gt; · x&quot;&gt;&lt;i&gt;</span>" in html and "<b>odd" not in html

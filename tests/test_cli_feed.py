@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from newssieve.cli.feed import export, feed
-from tests.feeds_helper import build_newsroom
+from tests.feeds_helper import add_translated_copy, build_newsroom
 
 
 @pytest.fixture
@@ -27,6 +27,23 @@ def test_table_shows_one_line_per_story_and_copies_on_request(room):
     with_copies = run(feed, "all", "--copies").output.splitlines()
     assert len(with_copies) == 7
     assert any("└ [gazette]" in line and "flood-copy" in line for line in with_copies)
+
+
+def test_copies_say_how_they_matched_and_their_language(room, client):
+    translated = add_translated_copy(client, room)
+    lines = run(feed, "all", "--copies").output.splitlines()
+    assert any("└ [gazette] Fluss überflutet den Hafen  (translation, de)  http://gazette.test/news/flood-de"
+               in line for line in lines)
+    assert any("└ [courier]" in line and "(near, en)  http://courier.test/news/flood-edit" in line
+               for line in lines)
+    assert any("└ [wire] Budget (wire)  (exact, en)" in line for line in lines)
+    entries = json.loads(run(feed, "all", "--json", "--copies").output)
+    copies = {c["id"]: c for e in entries for c in e["copy_details"]}
+    assert (copies[translated]["match"], copies[translated]["lang"]) == ("translation", "de")
+    assert copies[room.budget_wire]["match"] == "exact" and "match_kind" not in copies[room.budget_wire]
+    assert all("match" not in e for e in entries)  # the story itself matched nothing
+    rows = [json.loads(line) for line in run(export).stdout.splitlines()]
+    assert {r["id"]: r["match"] for r in rows}[translated] == "translation"
 
 
 def test_json_formats_filters_and_alias(room):

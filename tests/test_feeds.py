@@ -6,7 +6,7 @@ import pytest
 
 from newssieve.feeds.query import FeedQuery, FeedReader, UnknownFeed, excerpt
 from newssieve.store.zscan import Position
-from tests.feeds_helper import BASE, add_article, build_newsroom, story
+from tests.feeds_helper import BASE, add_article, add_translated_copy, build_newsroom, story
 
 HOUR = 3600
 
@@ -72,6 +72,34 @@ def test_copies_inline_their_details_and_similarity_to_the_canonical(room):
     assert set(flood) == {room.flood_gazette, room.flood_courier}
     assert 0.3 < flood[room.flood_gazette]["similarity"] < 1.0  # 7 of the 10 paragraphs
     assert flood[room.flood_courier]["title"] == "Courier: floods & <harbour>"
+
+
+def test_each_copy_says_how_it_matches_its_story_and_its_language(room, client):
+    translated = add_translated_copy(client, room)
+    reader = FeedReader()
+    entries = {e["id"]: e for e in reader.page("all", FeedQuery(copies=True)).entries}
+    assert [(c["id"], c["match"], c["lang"]) for c in entries[room.flood]["copy_details"]] == [
+        (translated, "translation", "de"), (room.flood_gazette, "near", "en"),
+        (room.flood_courier, "near", "en")]
+    assert [(c["match"], c["lang"]) for c in entries[room.budget]["copy_details"]] == [("exact", "en")]
+    # in the wire-only feed the wire's copy is the story: the original, indexed first, matched nothing
+    # itself, and is an exact copy of it by the copy's own match
+    (wire_budget, *_) = reader.page("wires", FeedQuery(copies=True)).entries
+    assert [(c["id"], c["match"]) for c in wire_budget["copy_details"]] == [(room.budget, "exact")]
+    # what was read to tell it stays out of the entries
+    assert all({"match", "match_kind"}.isdisjoint(e) for e in entries.values())
+    assert all("match_kind" not in c for e in entries.values() for c in e["copy_details"])
+    plain = reader.page("all", FeedQuery()).entries
+    assert all({"match", "match_kind"}.isdisjoint(e) for e in plain)
+
+
+def test_copies_stored_before_match_kinds_read_as_exact_or_near(room, client):
+    store_keys = FeedReader().keys
+    for aid in (room.flood, room.flood_gazette, room.flood_courier, room.budget, room.budget_wire):
+        client.hdel(store_keys.article(aid), "match_kind")
+    entries = {e["id"]: e for e in FeedReader().page("all", FeedQuery(copies=True)).entries}
+    assert {c["match"] for c in entries[room.flood]["copy_details"]} == {"near"}
+    assert [c["match"] for c in entries[room.budget]["copy_details"]] == ["exact"]
 
 
 def test_cursor_walks_every_story_once_across_equal_scores(room):

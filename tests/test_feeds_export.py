@@ -10,7 +10,7 @@ from newssieve.feeds.export import iter_export
 from newssieve.feeds.stories import StoryReader
 from newssieve.models import Article, Page
 from newssieve.store.articles import Store
-from tests.feeds_helper import build_newsroom
+from tests.feeds_helper import add_translated_copy, build_newsroom
 
 
 @pytest.fixture
@@ -35,6 +35,19 @@ def test_export_streams_every_article_with_its_place_in_the_story(room):
     assert by_id[room.flood]["text"].startswith(by_id[room.flood_gazette]["text"][:200])
 
 
+def test_export_says_how_each_copy_matches_the_canonical_it_duplicates(room, client):
+    """Export rows had no `match` key, so `match` says how, as it does in the feeds and the API."""
+    translated = add_translated_copy(client, room)
+    by_id = {r["id"]: r for r in iter_export(Store(), batch=3)}
+    assert {aid: (r["match"], r["lang"]) for aid, r in by_id.items() if r["duplicate_of"]} == {
+        translated: ("translation", "de"), room.flood_gazette: ("near", "en"),
+        room.flood_courier: ("near", "en"), room.budget_wire: ("exact", "en")}
+    assert all(r["match"] is None for r in by_id.values() if not r["duplicate_of"])
+    assert by_id[translated]["cluster"] == by_id[room.flood]["cluster"]
+    client.hdel(Store(client).keys.article(room.budget_wire), "match_kind")  # stored before match kinds
+    assert {r["id"]: r["match"] for r in iter_export(Store())}[room.budget_wire] == "exact"
+
+
 def test_export_since_selects_by_first_seen_and_keeps_empty_articles(room, client):
     cutoff = time.time()
     time.sleep(0.01)
@@ -45,6 +58,7 @@ def test_export_since_selects_by_first_seen_and_keeps_empty_articles(room, clien
     (record,) = list(iter_export(Store(), since=cutoff))
     assert record["url"] == "http://wire.test/news/empty" and record["empty_reason"] == "no text"
     assert record["cluster"] is None and record["canonical"] is False and record["similarity"] is None
+    assert record["match"] is None
 
 
 def test_article_view_has_text_metadata_and_cluster(room):
@@ -54,6 +68,7 @@ def test_article_view_has_text_metadata_and_cluster(room):
     cluster = article["cluster"]
     assert cluster["canonical"] == room.flood and cluster["size"] == 3 and not cluster["is_canonical"]
     assert 0.3 < cluster["similarity"] < 1 and cluster["matched"]["id"] in (room.flood, room.flood_gazette)
+    assert cluster["match"] == cluster["matched"]["kind"] == "near"
     assert StoryReader().article("0" * 20) is None
 
 
@@ -63,5 +78,7 @@ def test_cluster_view_lists_every_copy_with_similarity_to_the_canonical(room):
     assert cluster["canonical"] == room.budget and cluster["size"] == 2
     assert [(m["id"], m["canonical"], m["similarity"]) for m in cluster["members"]] == [
         (room.budget, True, 1.0), (room.budget_wire, False, 1.0)]
+    assert [(m["match"], m["lang"]) for m in cluster["members"]] == [(None, "en"), ("exact", "en")]
+    assert "match_kind" not in cluster["members"][1]
     assert StoryReader().cluster("nope") is None
 

@@ -87,3 +87,27 @@ def test_the_known_article_check_asks_the_store(client, prefix):
             await own.aclose()
 
     assert asyncio.run(ask()) == (True, False, True)
+
+
+def test_match_kind_reads_as_stored_and_is_derived_for_records_from_before_it(client):
+    """Records the index wrote before `match_kind` existed: a copy with Jaccard 1.0 is exact, else near."""
+    store = Store()
+    ids = [store.save_article(Page(url=f"{URL}-{n}", canonical_url=f"{URL}-{n}", site="gazette", html=""),
+                              an_article(), exact_hash="0" * 32, shingles=12, feeds=["all"], published=1.0)
+           for n in range(5)]
+    records = {ids[0]: {},  # no match: the first of its story
+               ids[1]: {"match": ids[0], "jaccard": "1.0", "containment": "1.0"},  # before match_kind: exact
+               ids[2]: {"match": ids[0], "jaccard": "0.62", "containment": "0.97"},  # before match_kind: near
+               ids[3]: {"match": ids[0], "jaccard": "0.05", "match_kind": "translation"},
+               ids[4]: {"match_kind": "near"}}  # left behind without a match: no match
+    for aid, fields in records.items():
+        if fields:
+            client.hset(store.keys.article(aid), mapping=fields)
+    wanted = [None, "exact", "near", "translation", None]
+    assert [row["match_kind"] for row in store.rows(ids, ("match_kind",))] == wanted
+    assert [row["match_kind"] for row in store.feed_rows(ids, ("id", "match_kind"))] == wanted
+    assert [store.article(aid)["match_kind"] for aid in ids] == wanted
+    client.zadd(store.keys.cluster("c1"), {aid: n for n, aid in enumerate(ids)})
+    assert [r["match_kind"] for r in store.copies([(ids[0], "c1")], ("match_kind",))[0]] == wanted[1:]
+    assert [r["match_kind"] for r in store.cluster_rows(["c1", "nope"], ("match_kind",))[0]] == wanted
+    assert store.cluster_rows(["nope"], ("id",)) == [[]]

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from newssieve.api.app import create_app
-from tests.feeds_helper import build_newsroom, running_server
+from tests.feeds_helper import add_translated_copy, build_newsroom, running_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -51,6 +51,7 @@ def chromium():
 @pytest.fixture
 def site_url(client, tmp_path, monkeypatch):
     room = build_newsroom(client, tmp_path, monkeypatch)
+    add_translated_copy(client, room)
     with running_server(create_app()) as url:
         yield url, room
 
@@ -71,11 +72,14 @@ def check_reader_page(browser, url: str, room, tmp_path) -> None:
 
     flood = browser.find_element(By.ID, f"story-{room.flood}")
     copies = flood.find_elements(By.CSS_SELECTOR, "li.copy")
-    assert len(copies) == 2 and not any(c.is_displayed() for c in copies)  # folded
+    assert len(copies) == 3 and not any(c.is_displayed() for c in copies)  # folded
     flood.find_element(By.CSS_SELECTOR, "details.copies summary").click()
     assert all(c.is_displayed() for c in copies)
     texts = " ".join(c.text for c in copies)
     assert "gazette" in texts and "Courier: floods & <harbour>" in texts and "% similar" in texts
+    labels = [c.find_element(By.CSS_SELECTOR, ".meta .match") for c in copies]  # how each matched
+    assert [label.text for label in labels] == ["translation · de", "near · en", "near · en"]
+    assert all(label.is_displayed() and label.size["height"] < 30 for label in labels)  # a small label
 
     layout = browser.execute_script(
         "return {scroll: document.documentElement.scrollWidth, width: window.innerWidth,"

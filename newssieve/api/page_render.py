@@ -9,6 +9,7 @@ from pathlib import Path
 from string import Template
 from urllib.parse import urlsplit
 
+from newssieve.feeds.matches import label
 from newssieve.feeds.query import FeedPage
 
 TEMPLATE = Template((Path(__file__).parent / "templates" / "page.html").read_text(encoding="utf-8"))
@@ -59,9 +60,11 @@ def filters_html(feeds: list[tuple[str, str]], sites: list[str], feed: str, site
 
 def _copy_html(copy: dict) -> str:
     similarity = "" if copy["similarity"] is None else f" · {round(copy['similarity'] * 100)}% similar"
+    how = label(copy, " · ")
+    badge = f' <span class="match" title="How this copy matched">{escape(how)}</span>' if how else ""
     return (f'<li class="copy"><a href="{_href(copy["url"])}" rel="nofollow noopener">'
             f'{escape(copy["title"] or copy["url"])}</a>'
-            f'<span class="meta"><span class="site">{escape(copy["site"])}</span> · '
+            f'<span class="meta"><span class="site">{escape(copy["site"])}</span>{badge} · '
             f"{_time(copy['published_ts'])}{similarity}</span></li>")
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+MATCH = ("exact (the same text), near (MinHash Jaccard or containment) or translation; null when not "
+         "known.")
+MATCH_CANONICAL = f"How it matches the canonical: {MATCH} Null for the canonical."
+
 
 class FeedInfo(BaseModel):
     name: str
@@ -24,6 +28,8 @@ class Copy(BaseModel):
     title: str
     published: str | None
     similarity: float | None = Field(description="Estimated Jaccard similarity to the canonical (0-1).")
+    match: str | None = Field(description="How it matches the entry it is listed under: " + MATCH)
+    lang: str | None = Field(description="The copy's language (ISO 639-1), or null.")
 
 
 class Entry(BaseModel):
@@ -57,6 +63,7 @@ class Match(BaseModel):
     id: str | None = Field(description="The copy this article was matched with when it was indexed.")
     jaccard: float | None
     containment: float | None
+    kind: str | None = Field(description="How it matched that copy: exact, near or translation.")
 
 
 class ArticleCluster(BaseModel):
@@ -65,6 +72,7 @@ class ArticleCluster(BaseModel):
     is_canonical: bool
     size: int
     similarity: float | None = Field(description="Estimated Jaccard similarity to the canonical.")
+    match: str | None = Field(description=MATCH_CANONICAL)
     matched: Match
 
 
@@ -97,6 +105,7 @@ class Member(BaseModel):
     lang: str | None
     canonical: bool
     similarity: float | None = Field(description="Estimated Jaccard similarity to the canonical.")
+    match: str | None = Field(description=MATCH_CANONICAL)
 
 
 class ClusterOut(BaseModel):

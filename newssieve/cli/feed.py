@@ -38,7 +38,9 @@ WHEN = WhenType()
 @click.option("--site", help="Only stories whose canonical article is from this site.")
 @click.option("--lang", help="Only stories in this language (ISO 639-1).")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
-@click.option("--copies", is_flag=True, help="List each story's copies (table) or inline them (json).")
+@click.option("--copies", is_flag=True,
+              help="List each story's copies with how each matched and its language (table), or inline "
+                   "them (json).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table",
               show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
@@ -77,7 +79,8 @@ def export(since: float | None, fmt: str, output) -> None:
     """Write every stored article, one JSON object per line, oldest first-seen first.
 
     Each line has the article (text included), its cluster, whether it is the
-    canonical, the canonical it duplicates (or null) and its similarity to it.
+    canonical, the canonical it duplicates (or null), its similarity to it and
+    how it matches it (`match`: exact, near or translation).
     """
     count = 0
     with redis_available():

@@ -2,7 +2,8 @@
 
 Each entry's id is derived from its cluster, so when an earlier copy turns up and
 becomes the canonical, feed readers see the same story updated, not a new one.
-Copies appear as `related` links (Atom) and in the HTML description.
+Copies appear as `related` links (Atom) and in the HTML description, each saying how
+it matched the story and its language ("translation, de").
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
+
+from newssieve.feeds.matches import label
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -55,15 +58,28 @@ def _updated(feed: Syndication) -> datetime:
     return _when(max(stamps)) if stamps else datetime.now(UTC)
 
 
+def _copy_item(copy: dict) -> str:
+    how = f" ({html.escape(label(copy))})" if label(copy) else ""
+    return (f'<li><a href="{html.escape(copy["url"])}">{html.escape(copy["site"] or copy["url"])}</a>'
+            f" — {html.escape(copy['title'] or '')}{how}</li>")
+
+
 def description_html(entry: dict, summary: str) -> str:
     """The excerpt and the list of copies, as HTML (escaped once more by the XML writer)."""
     parts = [f"<p>{html.escape(summary)}</p>"] if summary else []
     copies = entry.get("copy_details") or []
     if copies:
-        items = "".join(f'<li><a href="{html.escape(c["url"])}">{html.escape(c["site"] or c["url"])}</a>'
-                        f" — {html.escape(c['title'] or '')}</li>" for c in copies)
+        items = "".join(_copy_item(c) for c in copies)
         parts.append(f"<p>Also published by {len(copies)} other site(s):</p><ul>{items}</ul>")
     return "".join(parts)
+
+
+def _related(item: ET.Element, copy: dict) -> None:
+    """A copy as an Atom `related` link: site and how it matched as title, language as hreflang."""
+    how = f" ({label(copy)})" if label(copy) else ""
+    extra = {"hreflang": copy["lang"]} if copy.get("lang") else {}
+    _sub(item, "link", rel="related", type="text/html", href=copy["url"], title=(copy["site"] or "") + how,
+         **extra)
 
 
 def atom(feed: Syndication) -> bytes:
@@ -83,7 +99,7 @@ def atom(feed: Syndication) -> bytes:
         _sub(item, "published", _when(entry["published_ts"]).isoformat())
         _sub(item, "link", rel="alternate", type="text/html", href=entry["url"])
         for copy in entry.get("copy_details") or []:
-            _sub(item, "link", rel="related", type="text/html", href=copy["url"], title=copy["site"] or "")
+            _related(item, copy)
         for name in entry.get("authors") or []:
             _sub(_sub(item, "author"), "name", name)
         _sub(item, "category", term=entry["site"])

@@ -4,7 +4,8 @@
 time); the story's other members are in `cluster:{id}`. Filters (`site`,
 `lang`) apply to the canonical article. Pages continue from an opaque cursor
 (see zscan), so they stay correct while new articles arrive. The articles of a
-page and their copies are read in one call each (Store.feed_rows, Store.copies).
+page and their copies are read in one call each (Store.feed_rows, Store.copies). Each copy
+says how it matches its entry (feeds/matches.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
+from newssieve.feeds.matches import mark
 from newssieve.sites import FeedDef, SitesFileError, current_sites
 from newssieve.store.articles import COPY_FIELDS, COPY_LINK_FIELDS, FEED_ENTRY_FIELDS, Store
 from newssieve.store.story_index import StoryIndex
@@ -144,13 +146,16 @@ class FeedReader:
                 return entries, last, False
 
     def _attach_copies(self, entries: list[dict], details: bool) -> None:
-        """Add `copies` (count) and `copy_urls` to each entry; with details, `copy_details` too."""
+        """Add `copies` (count) and `copy_urls` to each entry; with details, `copy_details` too, each
+        with how it matches the entry (`match`, see feeds/matches.py) and its similarity."""
         fields = COPY_FIELDS if details else COPY_LINK_FIELDS
         found = self.store.copies([(e["id"], e["cluster"]) for e in entries], fields)
         for entry, copies in zip(entries, found, strict=True):
+            edge = {"id": entry["id"], "match": entry.pop("match"), "match_kind": entry.pop("match_kind")}
             entry["copies"] = len(copies)
             entry["copy_urls"] = [c["url"] for c in copies]
             if details:
+                mark(entry["id"], copies, [edge])
                 entry["copy_details"] = copies
         if details:
             pairs = [(c["id"], e["id"]) for e in entries for c in e["copy_details"]]

@@ -1,12 +1,14 @@
 """One article with its cluster, and one cluster with every copy and its similarity to the canonical.
 
 The canonical of a cluster is its representative in the `all` feed, the one the
-story index keeps: the earliest published member.
+story index keeps: the earliest published member. Each copy says how it matches
+the canonical (`match`, feeds/matches.py).
 """
 
 from __future__ import annotations
 
-from newssieve.store.articles import ARTICLE_VIEW_FIELDS, CLUSTER_MEMBER_FIELDS, Store
+from newssieve.feeds.matches import mark, story_matches
+from newssieve.store.articles import ARTICLE_VIEW_FIELDS, CLUSTER_MEMBER_FIELDS, MATCH_FIELDS, Store
 from newssieve.store.story_index import StoryIndex
 
 
@@ -16,29 +18,33 @@ class StoryReader:
         self.index = StoryIndex(self.store.client, self.store.keys.prefix)
 
     def article(self, aid: str) -> dict | None:
-        """The article's text and metadata, and where it stands in its cluster."""
+        """The article's text and metadata, and where it stands in its cluster: `matched` is the
+        member it matched when indexed, `match` how it matches the canonical."""
         row = self.store.article(aid, ARTICLE_VIEW_FIELDS)
         if row is None:
             return None
         cluster_id = row.pop("cluster")
         matched = {"id": row.pop("match"), "jaccard": row.pop("jaccard"),
-                   "containment": row.pop("containment")}
+                   "containment": row.pop("containment"), "kind": row.pop("match_kind")}
         row["cluster"] = None
         if cluster_id:
             canonical = self.store.canonicals([cluster_id])[0]
             similarity = self.index.similarities([(aid, canonical)])[0] if canonical else None
+            members = self.store.cluster_rows([cluster_id], MATCH_FIELDS)[0]
+            match = story_matches(canonical, members).get(aid) if canonical else None
             row["cluster"] = {"id": cluster_id, "canonical": canonical, "is_canonical": canonical == aid,
                               "size": self.store.cluster_size(cluster_id), "similarity": similarity,
-                              "matched": matched}
+                              "match": match, "matched": matched}
         return row
 
     def cluster(self, cluster_id: str) -> dict | None:
-        """Every member, earliest first, each with its similarity to the canonical."""
+        """Every member, earliest first, each with how it matches the canonical and its similarity."""
         ids = self.store.cluster_members(cluster_id)
         if not ids:
             return None
         canonical = self.store.canonicals([cluster_id])[0] or ids[0]
         members = self.store.articles(ids, CLUSTER_MEMBER_FIELDS)
+        mark(canonical, members)
         sims = self.index.similarities([(m["id"], canonical) for m in members])
         for member, similarity in zip(members, sims, strict=True):
             member["canonical"] = member["id"] == canonical

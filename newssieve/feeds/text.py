@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from newssieve.feeds.matches import label
+
 
 def _when(published: str | None) -> str:
     return (published or "")[:16].replace("T", " ") or "-"
 
 
 def story_lines(entries, copies: bool = True, width: int = 100) -> list[str]:
-    """Entries as FeedReader gives them with `copies=True` (their `copy_details` listed)."""
+    """Entries as FeedReader gives them with `copies=True` (their `copy_details` listed, each with how it
+    matched and its language: "(translation, de)")."""
     lines = []
     for entry in entries:
         count = entry["copies"]
@@ -16,5 +19,6 @@ def story_lines(entries, copies: bool = True, width: int = 100) -> list[str]:
         lines.append(f"{_when(entry.get('published'))}  [{entry['site']}] {entry['title'][:width]}{suffix}")
         if copies:
             for copy in entry["copy_details"]:
-                lines.append(f"{'':18}  └ [{copy['site']}] {copy['title'][:width - 4]}  {copy['url']}")
+                how = f"  ({label(copy)})" if label(copy) else ""
+                lines.append(f"{'':18}  └ [{copy['site']}] {copy['title'][:width - 4]}{how}  {copy['url']}")
     return lines

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,24 +75,53 @@ FIELDS: dict[str, Callable[[str | None], object]] = {
     "text": _as_stored, "paragraphs": _json_list, "empty_reason": _or_none, "exact_hash": _as_stored,
     "shingles": _int, "feeds": _comma_list,
     "cluster": _or_none, "match": _or_none, "jaccard": _float, "containment": _float, "seen_seq": _int,
+    "match_kind": _or_none,  # as stored; readers get it through DERIVED below
+}
+
+MATCH_KINDS = ("exact", "near", "translation")
+"""How a copy was matched (`match_kind`), closest first: the same normalised text, MinHash Jaccard
+or containment, a translation."""
+
+
+def _match_kind(raw: dict[str, str | None]) -> str | None:
+    """How the article matched `match`: as stored, or for a record stored before story_index.lua wrote
+    `match_kind`, exact when its Jaccard was 1.0, else near. None without a match (a kind left behind
+    by an unmatched record does not count)."""
+    if not raw["match"]:
+        return None
+    if raw["match_kind"]:
+        return raw["match_kind"]
+    try:
+        return "exact" if float(raw["jaccard"] or 0) == 1.0 else "near"
+    except ValueError:  # a damaged score must not cost the feed page that lists the copy
+        return "near"
+
+
+# Fields decoded from the whole record: name -> (the stored fields it reads, how).
+DERIVED: dict[str, tuple[tuple[str, ...], Callable[[dict[str, str | None]], object]]] = {
+    "match_kind": (("match_kind", "match", "jaccard"), _match_kind),
 }
 
 # The subsets readers ask for.
 RECORD_FIELDS = tuple(FIELDS)
 """The whole record (Store.load, tests)."""
 FEED_ENTRY_FIELDS = ("id", "url", "canonical_url", "site", "title", "authors", "published", "published_ts",
-                     "lang", "cluster")
-"""One story in a feed page, as its canonical article."""
-COPY_FIELDS = ("id", "url", "site", "title", "published", "published_ts")
-"""One copy of a story, inlined in its feed entry."""
+                     "lang", "cluster", "match", "match_kind")
+"""One story in a feed page, as its canonical article (with the member it matched, which tells how its
+copies match it)."""
+COPY_FIELDS = ("id", "url", "site", "title", "published", "published_ts", "lang", "match", "match_kind")
+"""One copy of a story, inlined in its feed entry, with the member it matched and how."""
 COPY_LINK_FIELDS = ("id", "url")
 """One copy of a story, as a link only."""
+MATCH_FIELDS = ("id", "match", "match_kind")
+"""The member an article matched when it was indexed, and how: the edges of its cluster's match tree."""
 ARTICLE_VIEW_FIELDS = ("id", "url", "canonical_url", "site", "site_name", "title", "authors", "published",
                        "published_ts", "lang", "text", "fetched_at", "status", "feeds", "empty_reason",
-                       "cluster", "match", "jaccard", "containment")
+                       "cluster", "match", "match_kind", "jaccard", "containment")
 """One article with its text and where it stands in its cluster."""
-CLUSTER_MEMBER_FIELDS = ("id", "url", "site", "title", "published", "published_ts", "lang")
-"""One member in the listing of a cluster."""
+CLUSTER_MEMBER_FIELDS = ("id", "url", "site", "title", "published", "published_ts", "lang", "match",
+                         "match_kind")
+"""One member in the listing of a cluster, with the member it matched and how."""
 EXPORT_FIELDS = ("id", "url", "canonical_url", "site", "site_name", "title", "authors", "published",
                  "published_ts", "lang", "text", "cluster", "empty_reason")
 """One article in an export."""
@@ -99,9 +129,21 @@ EXPORT_FIELDS = ("id", "url", "canonical_url", "site", "site_name", "title", "au
 FEED_ROWS_SCRIPT = Path(__file__).with_name("feed_rows.lua").read_text(encoding="utf-8")
 
 
+def fields_to_read(fields: Iterable[str]) -> tuple[str, ...]:
+    """The hash fields to read for `fields`: a derived field brings the stored fields it reads."""
+    fields = tuple(fields)
+    extra = (source for name in fields if name in DERIVED for source in DERIVED[name][0])
+    return fields + tuple(name for name in dict.fromkeys(extra) if name not in fields)
+
+
 def decode(fields: Iterable[str], values: Iterable[str | None]) -> dict:
-    """Stored strings as values: JSON lists, numbers, and None for an unset optional field."""
-    return {name: FIELDS[name](value) for name, value in zip(fields, values, strict=True)}
+    """Stored strings as values: JSON lists, numbers, and None for an unset optional field.
+
+    `values` are those of fields_to_read(fields), in that order.
+    """
+    fields = tuple(fields)
+    raw = dict(zip(fields_to_read(fields), values, strict=True))
+    return {name: DERIVED[name][1](raw) if name in DERIVED else FIELDS[name](raw[name]) for name in fields}
 
 
 def _timestamp(value: str | None) -> float | None:
@@ -217,7 +259,7 @@ class Store(KeyOwner):
             return []
         pipe = self.client.pipeline(transaction=False)
         for aid in ids:
-            pipe.hmget(self.keys.article(aid), ("id", *fields))
+            pipe.hmget(self.keys.article(aid), ("id", *fields_to_read(fields)))
         return [decode(fields, values[1:]) if values[0] else None for values in pipe.execute()]
 
     def articles(self, ids: list[str], fields: tuple[str, ...] = FEED_ENTRY_FIELDS) -> list[dict]:
@@ -239,7 +281,8 @@ class Store(KeyOwner):
     def _feed_rows(self, mode: str, fields: tuple[str, ...], args: list[str]) -> list:
         if not args:
             return []
-        return json.loads(self._feed_rows_script(args=[mode, self.keys.prefix, json.dumps(fields), *args]))
+        names = json.dumps(fields_to_read(fields))
+        return json.loads(self._feed_rows_script(args=[mode, self.keys.prefix, names, *args]))
 
     @cached_property
     def _feed_rows_script(self):
@@ -252,6 +295,15 @@ class Store(KeyOwner):
     def cluster_members(self, cluster_id: str) -> list[str]:
         """Member ids, earliest published first."""
         return self.client.zrange(self.keys.cluster(cluster_id), 0, -1)
+
+    def cluster_rows(self, cluster_ids: list[str], fields: tuple[str, ...]) -> list[list[dict]]:
+        """For each cluster, the fields of every stored member, earliest published first."""
+        pipe = self.client.pipeline(transaction=False)
+        for cluster_id in cluster_ids:
+            pipe.zrange(self.keys.cluster(cluster_id), 0, -1)
+        members = pipe.execute() if cluster_ids else []
+        rows = iter(self.rows([aid for ids in members for aid in ids], fields))
+        return [[row for row in islice(rows, len(ids)) if row is not None] for ids in members]
 
     def cluster_size(self, cluster_id: str) -> int:
         return self.client.zcard(self.keys.cluster(cluster_id))
