@@ -16,6 +16,10 @@ datasketch's MinHashLSH with Redis storage (same permutations, 32 bands x 3 rows
 nothing is pickled) is filled with the same signatures and timed on the same sample (query, then
 insert: its nearest equivalent of the index's single call) up to --datasketch-max articles.
 
+With --translation, the same stage runs on real text with translation matching off, then on
+(bench/dedup_translation.py): ms per article added, index bytes per article added, and the pairwise
+precision and recall of the clusters. `--sizes ""` skips the synthetic scale runs.
+
 Runs in a separate Redis DB (default 13) that must be empty, and FLUSHDBs it at the end.
 """
 
@@ -35,6 +39,7 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import dedup_translation  # noqa: E402
 from bench.syndication.corpus import build_corpus  # noqa: E402
 from newssieve.redis_conn import redis_url  # noqa: E402
 from newssieve.settings import get_settings  # noqa: E402
@@ -175,7 +180,7 @@ def key_kind(key: bytes) -> str:
         return "datasketch"
     rest = key[len(PREFIX):].decode()
     kind = rest.split(":", 1)[0]
-    return kind if kind in ("lsh", "rec", "article", "cluster", "rep", "feed") else "other"
+    return kind if kind in ("lsh", "rec", "xrec", "article", "cluster", "rep", "feed") else "other"
 
 
 def memory_by_kind(raw: redis.Redis) -> dict[str, int]:
@@ -228,7 +233,7 @@ def measure(size: int, client, raw, index, chunks, first, baseline, lsh=None) ->
 
 def report(r: dict) -> None:
     n, kinds = r["indexed"], r["kinds"]
-    index_bytes = kinds.get("lsh", 0) + kinds.get("rec", 0) + kinds.get("other", 0)
+    index_bytes = sum(kinds.get(k, 0) for k in dedup_translation.INDEX_KINDS)
     stage_bytes = index_bytes + sum(kinds.get(k, 0) for k in ("cluster", "rep", "feed"))
     timed = sum(len(c["stage"]) for c in r["ours"])
     print(f"\n== {r['size']:,} synthetic articles indexed, then {timed:,} timed ones "
@@ -269,8 +274,10 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=1000, help="articles timed through the whole stage")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds per size; the best one counts")
     parser.add_argument("--datasketch-max", type=int, default=100_000)
+    parser.add_argument("--translation", type=Path, nargs="?", const=Path("../shared/eval/crosslingual"),
+                        help="also time translation matching off vs on over this manifest's articles")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if s]
 
     client, raw = db_client(args.db, decode=True), db_client(args.db, decode=False)
     if client.dbsize():
@@ -280,7 +287,7 @@ def main() -> None:
           f"rows, {s.shingle_words}-word shingles, sample {args.sample} x {args.rounds} rounds", flush=True)
     index = StoryIndex(client, PREFIX)
     gen = SyntheticSignatures(s.minhash_perm)
-    lsh = datasketch_lsh(args.db) if sizes[0] <= args.datasketch_max else None
+    lsh = datasketch_lsh(args.db) if sizes and sizes[0] <= args.datasketch_max else None
     texts = sample_texts(args.sample * args.rounds * len(sizes), seed=7)
     baseline = int(raw.info("memory")["used_memory"])
     done, first_sample, results = 0, 10**9, []
@@ -303,7 +310,10 @@ def main() -> None:
                 for key in raw.scan_iter(match=DS_BASENAME + b"*", count=5000):
                     raw.unlink(key)
                 lsh = None
-        flatness(results)
+        if results:
+            flatness(results)
+        if args.translation:
+            dedup_translation.report(args.translation, client, raw, PREFIX, args.rounds, memory_by_kind)
     finally:
         client.flushdb()
 

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     containment_min_jaccard: float = Field(
         default=0.15, description="Below this Jaccard the containment estimate is too noisy to trust."
     )
+    translation_matching: bool = Field(
+        default=True,
+        description="Link translated copies across languages (loads a sentence encoder in each worker "
+        "process); false: no encoder, no translation band tables.",
+    )
 
     # Processing
     task_max_retries: int = 5

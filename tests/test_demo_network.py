@@ -106,6 +106,11 @@ def words(paragraphs: list[str]) -> int:
     return sum(len(paragraph.split()) for paragraph in paragraphs)
 
 
+def numbers(paragraph: str) -> list[str]:
+    """The numbers of a paragraph in order, without separators: '1,200' and '1.200', '4.8' and '4,8' agree."""
+    return [re.sub(r"[.,]", "", number) for number in re.findall(r"\d+(?:[.,]\d+)*", paragraph)]
+
+
 # --- the ground truth itself -----------------------------------------------------------------------------
 
 
@@ -147,7 +152,7 @@ def test_stories_copies_and_singles(truth):
     assert len(singles) >= 15
     assert max(len(copies) for copies in multi.values()) >= 4
     variants = Counter(page["variant"] for page in truth["pages"])
-    assert {"headline", "trimmed", "edited", "local"} <= set(variants)
+    assert {"headline", "trimmed", "edited", "local", "translation"} <= set(variants)
 
     position = {(page["site"], page["path"]): index for index, page in enumerate(truth["pages"])}
     copy_first = False
@@ -168,6 +173,10 @@ def test_stories_copies_and_singles(truth):
                 assert ours == theirs[: round(len(theirs) * 0.6)] and len(ours) < len(theirs)
             elif copy["variant"] == "local":
                 assert len(ours) == len(theirs) + 1 and (ours[1:] == theirs or ours[:-1] == theirs)
+            elif copy["variant"] == "translation":  # the same sentences in order, names and numbers kept
+                assert copy["lang"] != original["lang"] and len(ours) == len(theirs)
+                assert not set(ours) & set(theirs)
+                assert [numbers(p) for p in ours] == [numbers(p) for p in theirs], copy["path"]
             else:
                 assert copy["variant"] == "edited" and ours != theirs and len(ours) == len(theirs)
                 assert len(set(ours) & set(theirs)) >= len(theirs) // 2
@@ -184,6 +193,9 @@ def test_hard_negatives(truth):
         assert len(first) == len(second) == 1
         shared = set(first[0]["paragraphs"]) & set(second[0]["paragraphs"])
         assert len(shared) <= 1
+    languages = [{by_story[story][0]["lang"] for story in negative["stories"]}
+                 for negative in truth["hard_negatives"]]
+    assert {"en", "de"} in languages, "a German story and an English one on a similar subject"
     statement_stories = {page["story"] for page in truth["pages"] if FENMOOR_STATEMENT in page["paragraphs"]}
     assert statement_stories == {"water-bills", "gullhaven-sewage"}
 
@@ -235,6 +247,24 @@ def test_boilerplate_is_on_the_page_but_not_in_the_truth(network, truth, pages_h
     for site in SITES.values():
         for bio in site.bios.values():
             assert bio not in true_paragraphs
+
+
+def test_translated_reprint_has_the_sites_boilerplate_around_it(network, truth, pages_html):
+    """The seed's case: a German site's machine translation of a wire story, in that site's navigation,
+    with an inline "Siehe auch" line, a captioned photo and its own author's bio after the story."""
+    [copy] = [page for page in truth["pages"] if page["variant"] == "translation"]
+    [original] = [page for page in truth["pages"]
+                  if page["story"] == copy["story"] and page["variant"] == "original"]
+    assert (original["site"], original["lang"]) == ("harbor-wire", "en")
+    assert (copy["site"], copy["lang"]) == ("rheinblick", "de")
+    assert copy["published"] > original["published"]
+    markup = html.unescape(pages_html[network.base_url(copy["site"]) + copy["path"]])
+    assert '<ul class="rb-menue">' in markup
+    assert re.search(r"<p>Siehe auch: <a href=", markup)
+    assert re.search(r"<figure><img [^>]*><figcaption>[^<]+", markup)
+    [author] = copy["authors"]
+    assert author not in original["authors"]
+    assert markup.index(copy["paragraphs"][-1]) < markup.index(f"<p>{SITES[copy['site']].bios[author]}</p>")
 
 
 def test_each_site_repeats_an_author_bio_on_three_pages(network, truth, pages_html):

@@ -23,6 +23,7 @@ from newssieve.store.story_index import StoryIndex
 from workers.clean import clean
 from workers.fingerprint import fingerprint
 from workers.site_boilerplate import SiteBoilerplate, without
+from workers.translation_match import TranslationMatcher
 
 
 @dataclass
@@ -45,6 +46,7 @@ class PageProcessor:
         self.store = store or Store()
         self.stats = stats or Stats(self.store.client, self.store.keys.prefix)
         self.index = StoryIndex(self.store.client, self.store.keys.prefix)
+        self.translations = TranslationMatcher(self.index, self.settings.translation_matching)
         self.pending = PendingPages(self.store.client, self.store.keys.prefix)
         self.boilerplate = SiteBoilerplate(self.store.client, self.store.keys,
                                            min_pages=self.settings.boilerplate_min_pages)
@@ -97,11 +99,16 @@ class PageProcessor:
             self.index.remove(aid)
             self.count_stored(stage, started, {Count.EMPTY: 1})
             return ProcessResult(aid, page.site, "empty", reason=article.empty_reason or "no text")
-        result = self.index.index(aid, fp.signature, fp.shingles, fp.exact_hash, published, feeds)
-        self.count_stored(stage, started, {Count.DUPLICATES: int(result.status == "duplicate"),
-                                           Count.UNCHANGED: int(result.status == "unchanged"),
-                                           Count.MERGED: result.merged})
-        return ProcessResult(aid, page.site, result.status, result.cluster, result.match, result.canonical)
+        tfp, entry = self.translations.prepare(article)
+        result = self.index.index(aid, fp.signature, fp.shingles, fp.exact_hash, published, feeds, entry)
+        linked = self.translations.link(aid, tfp, result)
+        status = "duplicate" if linked.ids and result.status == "new" else result.status
+        self.count_stored(stage, started, {Count.DUPLICATES: int(status == "duplicate"),
+                                           Count.UNCHANGED: int(status == "unchanged"),
+                                           Count.MERGED: result.merged + linked.merged})
+        match = result.match or next(iter(linked.ids), None)
+        return ProcessResult(aid, page.site, status, linked.cluster or result.cluster, match,
+                             linked.canonical or result.canonical)
 
     def count_stored(self, stage: Stage, started: float, outcome: dict[Count, int]) -> None:
         """A page stored for the first time counts its verdict under dedup (an empty one has none) and

@@ -19,6 +19,7 @@ from newssieve.settings import Settings
 from newssieve.store.articles import Store
 from newssieve.store.story_index import StoryIndex
 from workers.fingerprint import fingerprint
+from workers.translation_match import TranslationMatcher
 
 ORIGINAL_KINDS = {"original", "sibling", "quoting", "brief", "demo-original"}
 
@@ -43,21 +44,26 @@ class Scores:
 
 
 def index_docs(docs: list[Doc], client: redis.Redis, prefix: str, seed: int = 0,
-               settings: Settings | None = None) -> dict[str, str]:
-    """Index every document (shuffled, as a crawl delivers them) the way the pipeline does; url -> cluster."""
+               settings: Settings | None = None, lang: str | None = None) -> dict[str, str]:
+    """Index every document (shuffled, as a crawl delivers them) the way the pipeline does, translation
+    matching included when the settings have it; url -> cluster. `lang`: the language cleaning would
+    have found (None: unknown, so even same-language pairs reach the translation check)."""
     store = Store(client, prefix)
     index = StoryIndex(client, prefix, settings)
     s = index.settings
+    translations = TranslationMatcher(index, s.translation_matching)
     order = list(docs)
     random.Random(seed).shuffle(order)
     for doc in order:
         fp = fingerprint(doc.text, s.minhash_perm, s.shingle_words)
         page = Page(url=doc.url, canonical_url=doc.url, site=doc.url.split("/")[2], html="",
                     fetched_at=doc.published)
-        article = Article(title=doc.title, text=doc.text, paragraphs=list(doc.paragraphs))
+        article = Article(title=doc.title, text=doc.text, paragraphs=list(doc.paragraphs), lang=lang)
         aid = store.save_article(page, article, exact_hash=fp.exact_hash, shingles=fp.shingles,
                                  feeds=["all"], published=doc.published)
-        index.index(aid, fp.signature, fp.shingles, fp.exact_hash, doc.published, ["all"])
+        tfp, entry = translations.prepare(article)
+        result = index.index(aid, fp.signature, fp.shingles, fp.exact_hash, doc.published, ["all"], entry)
+        translations.link(aid, tfp, result)
     ids = client.zrange(store.keys.articles, 0, -1)
     return {row["url"]: row["cluster"] for row in store.articles(ids, fields=("url", "cluster"))}
 

@@ -18,6 +18,9 @@ HARD_NEGATIVES: tuple[tuple[str, str, str], ...] = (
     ("storm-fergus", "storm-imogen", "two different storms, written independently on two sites"),
     ("hensley-budget", "brackley-budget", "two different council budgets, written independently"),
     ("water-bills", "gullhaven-sewage", "different stories that quote the same paragraph-long statement"),
+    ("census-living-alone", "weidenbrueck-einpersonenhaushalte",
+     "people living alone: a national census (English) and a German district's household figures, written "
+     "independently"),
 )
 
 

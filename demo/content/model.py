@@ -34,7 +34,7 @@ class Page:
     caption: str
     paragraphs: tuple[str, ...]
     lang: str = "en"
-    variant: str = "original"  # or how a copy differs from it: headline, trimmed, edited, local
+    variant: str = "original"  # or how a copy differs from it: headline, trimmed, edited, local, translation
 
 
 def paras(text: str) -> tuple[str, ...]:
@@ -57,6 +57,21 @@ def republish(original: Page, *, site: str, path: str, title: str, published: da
     return replace(original, site=site, path=path, title=title, published=published, section=section,
                    variant=variant, paragraphs=original.paragraphs if paragraphs is None else paragraphs,
                    authors=original.authors if authors is None else authors)
+
+
+def translated(original: Page, *, site: str, path: str, title: str, authors: tuple[str, ...],
+               published: datetime, section: str, caption: str, lang: str,
+               paragraphs: tuple[str, ...]) -> Page:
+    """A translation of `original` on another site: the same story, sentence for sentence and in the same
+    order, with the same names and numbers, in another language (and with that site's byline and caption).
+    """
+    if lang == original.lang:
+        raise ValueError(f"a translation of {original.path} must not be in {lang}, its own language")
+    if len(paragraphs) != len(original.paragraphs):
+        raise ValueError(f"a translation of {original.path} must keep its "
+                         f"{len(original.paragraphs)} paragraphs")
+    return replace(original, site=site, path=path, title=title, authors=authors, published=published,
+                   section=section, caption=caption, lang=lang, paragraphs=paragraphs, variant="translation")
 
 
 def trimmed(paragraphs: tuple[str, ...], share: float = 0.6) -> tuple[str, ...]:

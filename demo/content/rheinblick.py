@@ -1,6 +1,11 @@
-"""Rheinblick, a German regional site on the Rhine: its own German stories, none of them translations."""
+"""Rheinblick, a German regional site on the Rhine: its own German stories, and one Harbor Wire story in a
+machine translation (sentence for sentence, under a Rheinblick byline), as sites that reprint foreign wire
+copy publish it."""
 
-from demo.content.model import Page, Site, bios, paras, utc
+from datetime import datetime
+
+from demo.content import wire
+from demo.content.model import Page, Site, bios, paras, translated, utc
 
 SITE = Site(
     name="rheinblick",
@@ -21,13 +26,26 @@ SITE = Site(
 )
 
 
+def _path(section: str, slug: str, moment: datetime) -> str:
+    return f"/{section}/{slug}-a{moment:%m%d%H%M}.html"
+
+
 def _artikel(story: str, slug: str, title: str, author: str, published: str, section: str, caption: str,
              text: str) -> Page:
     """A Rheinblick article; `published` is local time with its offset, as the newsroom writes it."""
     moment = utc(published)
-    return Page(site=SITE.name, path=f"/{section}/{slug}-a{moment:%m%d%H%M}.html", story=story, title=title,
+    return Page(site=SITE.name, path=_path(section, slug, moment), story=story, title=title,
                 authors=(author,), published=moment, section=section, caption=caption,
                 paragraphs=paras(text), lang="de")
+
+
+def _uebersetzung(original: Page, slug: str, title: str, author: str, published: str, section: str,
+                  caption: str, text: str) -> Page:
+    """A wire story machine-translated into German, under a Rheinblick editor's byline and bio."""
+    moment = utc(published)
+    return translated(original, site=SITE.name, path=_path(section, slug, moment), title=title,
+                      authors=(author,), published=moment, section=section, caption=caption, lang="de",
+                      paragraphs=paras(text))
 
 
 HAUSHALT = _artikel(
@@ -65,6 +83,45 @@ HAUSHALT = _artikel(
 
     Der Haushalt muss noch von der Kommunalaufsicht genehmigt werden. Die Stadtverwaltung rechnet mit einer
     Entscheidung im Februar.
+    """,
+)
+
+EINPERSONENHAUSHALTE = _artikel(
+    "weidenbrueck-einpersonenhaushalte", "immer-mehr-menschen-leben-allein",
+    "Immer mehr Menschen im Kreis Weidenbrück leben allein", "Katrin Vogel", "2026-11-04T10:15+01:00",
+    "region", "Neubauten mit kleinen Wohnungen am Weidenbrücker Bahnhof.",
+    """
+    Im Kreis Weidenbrück wohnen so viele Menschen allein wie nie zuvor. Das geht aus einer Auswertung des
+    Statistischen Landesamtes hervor, die am Mittwoch im Kreishaus vorgestellt wurde.
+
+    Demnach gab es Ende vergangenen Jahres 31.400 Einpersonenhaushalte im Kreis, rund 4.600 mehr als 2011.
+    Ihr Anteil an allen Haushalten stieg in diesem Zeitraum von 33 auf 37 Prozent. In der Stadt Weidenbrück
+    selbst liegt er sogar bei 44 Prozent, in den Weinbaugemeinden am Rhein dagegen nur bei gut 29 Prozent.
+
+    Die Statistiker nennen vor allem zwei Gründe: Ältere Menschen bleiben heute länger in ihren eigenen
+    vier Wänden, auch nach dem Tod des Partners. Und junge Erwachsene ziehen für Ausbildung oder Studium
+    früher von zu Hause aus, häufig in eine eigene kleine Wohnung statt in eine Wohngemeinschaft.
+
+    Für den Wohnungsmarkt hat das spürbare Folgen. Wohnungen mit ein oder zwei Zimmern sind in Weidenbrück
+    kaum noch zu finden, während viele Seniorinnen und Senioren allein in Einfamilienhäusern leben, die
+    ihnen längst zu groß geworden sind. „Uns fehlt nicht Wohnraum an sich, uns fehlt der passende“, sagte
+    Kreisbaudezernent Michael Sauer.
+
+    Der Kreis will deshalb im kommenden Jahr ein Umzugsprogramm auflegen. Wer sein Haus an eine Familie
+    vermietet oder verkauft und in eine kleinere, barrierefreie Wohnung wechselt, soll bis zu 5.000 Euro
+    Zuschuss für den Umzug bekommen. Im Kreishaushalt für 2027 sind dafür 250.000 Euro eingeplant.
+
+    Der Seniorenbeirat der Stadt begrüßt den Vorstoß, warnt aber davor, das Thema allein als Frage des
+    Wohnraums zu sehen. „Allein zu wohnen heißt noch nicht, einsam zu sein. Aber wer nach dem Tod des
+    Partners keine Anlaufstelle im Viertel hat, zieht sich schnell zurück“, sagte die Vorsitzende Ursula
+    Brenner. Sie wünscht sich mehr offene Mittagstische und Treffpunkte in den Stadtteilen.
+
+    In Oberhellingen entsteht bereits ein Mehrgenerationenhaus mit 18 Wohnungen, in dem ältere
+    Alleinstehende und junge Familien Tür an Tür leben sollen. Der Einzug ist für den Herbst 2027 geplant,
+    auf der Warteliste stehen schon mehr als 60 Namen.
+
+    Die vollständige Auswertung mit Zahlen für alle 23 Gemeinden des Kreises will das Landesamt im Dezember
+    im Internet veröffentlichen.
     """,
 )
 
@@ -216,6 +273,57 @@ FAEHRE = _artikel(
     aber noch aus.
 
     Die Fährgesellschaft will im Januar über den Stand der Reparatur informieren.
+    """,
+)
+
+WRACK = _uebersetzung(
+    wire.SHIPWRECK, "taucher-finden-handelsschiff-17-jahrhundert",
+    "Taucher finden fast unversehrtes Handelsschiff aus dem 17. Jahrhundert vor Tarrow Island",
+    "Stefan Hübner", "2026-11-14T14:45+01:00", "kultur",
+    "Ein Taucher vermisst das Heck des Wracks in einer Tiefe von 38 Metern vor Tarrow Island.",
+    """
+    Taucher haben das Wrack eines Handelsschiffs aus dem 17. Jahrhundert gefunden, das fast unversehrt auf
+    dem Meeresboden vor Tarrow Island liegt, wobei sein Rumpf, zwei Masten und ein Teil seiner Ladung noch
+    an Ort und Stelle sind, sagten Archäologen am Freitag.
+
+    Das Schiff, bei dem es sich vermutlich um die Margaretha handelt, ein in den Niederlanden gebautes
+    Handelsschiff, das im Januar 1687 in einem Sturm verschwand, ruht aufrecht in einer Tiefe von 38 Metern
+    etwa 4 Kilometer nördlich der Insel. Es ist 31 Meter lang und hatte Salz, Wein und Tuch geladen, als es
+    sank.
+
+    Das Wrack wurde im August von einem Team der Abteilung für Meeresarchäologie der Universität Port
+    Calder während einer Sonarvermessung für ein geplantes Unterseestromkabel geortet. Seine Entdeckung
+    wurde bis jetzt geheim gehalten, um es vor Plünderern zu schützen.
+
+    „Wir haben so etwas in diesen Gewässern noch nie gesehen“, sagte Dr. Signe Halvorsen, die die
+    Vermessung leitete. „Das kalte Wasser und die Schlammschicht, die das Schiff bedeckte, haben Holz,
+    Seile und sogar Leder konserviert. Es ist, als würde man eine Zeitkapsel öffnen.“
+
+    Taucher haben bisher 14 Objekte geborgen, darunter eine auf 1679 datierte Bronzeglocke, einen
+    Zinnkrug, ein Navigationsinstrument und mehrere versiegelte Glasflaschen, die möglicherweise noch Wein
+    enthalten. Die Funde werden im Konservierungslabor der Universität in Süßwasser aufbewahrt, um zu
+    verhindern, dass sie austrocknen und rissig werden.
+
+    Aufzeichnungen in den Archiven des Hafens von Wrenfield zeigen, dass die Margaretha Amsterdam am 2.
+    Dezember 1686 mit einer Besatzung von 22 Mann in Richtung Port Calder verließ. Sie wurde zuletzt am 9.
+    Januar 1687 gesehen, als sie im Windschatten von Tarrow Island Schutz vor einem Sturm suchte. Es ist
+    nicht bekannt, dass eines der Besatzungsmitglieder überlebt hat.
+
+    Die Regierung erklärte die Stelle am Donnerstag zu einem geschützten Wrack, was bedeutet, dass das
+    Tauchen im Umkreis von 300 Metern ohne Genehmigung verboten ist. Wer Gegenstände entfernt, muss mit
+    einer Geldstrafe von bis zu 50.000 Dollar oder zwei Jahren Gefängnis rechnen.
+
+    Die Entdeckung hat auch die Pläne für das Stromkabel verändert, das einen Offshore-Windpark mit dem
+    Festland verbinden soll. Sein Betreiber, Calder Offshore Grid, sagte, er werde die Trasse um 600 Meter
+    nach Osten verlegen, was Mehrkosten von rund 3 Millionen Dollar verursache.
+
+    Die Bewohner von Tarrow Island hoffen, dass der Fund Besucher bringen wird. „Unsere Insel war schon
+    immer für ihre Schiffswracks bekannt, aber jetzt haben wir eines, das die ganze Welt sehen wollen
+    wird“, sagte Olav Brekke, Vorsitzender des Heimatvereins der Insel.
+
+    Die Universität plant, die Glocke und weitere kleine Objekte im nächsten Sommer zu heben. Der Rumpf
+    selbst wird auf dem Meeresboden bleiben, wo er mit 3D-Scans erfasst wird, damit die Öffentlichkeit ihn
+    ab 2028 online erkunden kann.
     """,
 )
 
@@ -402,5 +510,5 @@ GRUNDSCHULE = _artikel(
     """,
 )
 
-PAGES = (HAUSHALT, NIEDRIGWASSER, RHEINBRUECKE, WEINLESE, FAEHRE, NOTAUFNAHME, RADWEG, BAECKEREI,
-         WEIHNACHTSMARKT, GRUNDSCHULE)
+PAGES = (HAUSHALT, EINPERSONENHAUSHALTE, NIEDRIGWASSER, RHEINBRUECKE, WEINLESE, FAEHRE, WRACK, NOTAUFNAHME,
+         RADWEG, BAECKEREI, WEIHNACHTSMARKT, GRUNDSCHULE)

@@ -1,4 +1,5 @@
-"""Harbor Wire, the news agency: twelve wire stories, most of them republished by the other sites."""
+"""Harbor Wire, the news agency: thirteen wire stories, most of them republished by the other sites (one of
+them in a German translation, on Rheinblick)."""
 
 from demo.content.model import Page, Site, bios, paras, utc
 
@@ -301,6 +302,55 @@ MUSEUM_THEFT = _wire(
     """,
 )
 
+SHIPWRECK = _wire(
+    "tarrow-shipwreck", "divers-find-17th-century-ship-tarrow-island",
+    "Divers find 17th-century merchant ship almost intact off Tarrow Island", "Marta Kell",
+    "2026-11-14T06:30", "national",
+    "A diver measures the stern of the wreck at a depth of 38 metres off Tarrow Island.",
+    """
+    Divers have found the wreck of a 17th-century merchant ship lying almost intact on the seabed off
+    Tarrow Island, with its hull, two masts and part of its cargo still in place, archaeologists said on
+    Friday.
+
+    The ship, thought to be the Margaretha, a Dutch-built trading vessel that disappeared in a storm in
+    January 1687, rests upright at a depth of 38 metres about 4 kilometres north of the island. It is 31
+    metres long and was carrying salt, wine and cloth when it sank.
+
+    The wreck was located in August by a team from the Maritime Archaeology Unit of the University of Port
+    Calder during a sonar survey for a planned undersea power cable. Its discovery was kept secret until
+    now to protect it from looters.
+
+    "We have never seen anything like it in these waters," said Dr Signe Halvorsen, who led the survey.
+    "The cold water and the layer of silt that covered the ship have preserved wood, rope and even
+    leather. It is like opening a time capsule."
+
+    Divers have so far recovered 14 objects, including a bronze bell dated 1679, a pewter jug, a
+    navigational instrument and several sealed glass bottles that may still contain wine. The finds are
+    being kept in fresh water at the university's conservation laboratory to stop them from drying out
+    and cracking.
+
+    Records in the archives of the port of Wrenfield show that the Margaretha left Amsterdam on December
+    2, 1686, bound for Port Calder with a crew of 22. She was last seen on January 9, 1687, sheltering
+    from a gale in the lee of Tarrow Island. None of the crew is known to have survived.
+
+    The government declared the site a protected wreck on Thursday, which means that diving within 300
+    metres of it is banned without a licence. Anyone who removes objects faces a fine of up to $50,000 or
+    two years in prison.
+
+    The discovery has also changed the plans for the power cable, which will connect an offshore wind farm
+    to the mainland. Its operator, Calder Offshore Grid, said it would move the route 600 metres to the
+    east, at an extra cost of around $3 million.
+
+    Residents of Tarrow Island hope the find will bring visitors. "Our island has always been known for
+    its shipwrecks, but now we have one the whole world will want to see," said Olav Brekke, chairman of
+    the island's heritage society.
+
+    The university plans to raise the bell and more small objects next summer. The hull itself will stay
+    on the seabed, where it will be recorded with 3D scans so that the public can explore it online from
+    2028.
+    """,
+)
+
 FERRY_RESCUE = _wire(
     "ferry-rescue", "ferry-saltmarsh-rose-rescue-gull-point",
     "All 63 aboard rescued after ferry loses power off Gull Point", "Marta Kell", "2026-11-15T05:50",
@@ -521,4 +571,4 @@ AIRLINE_ROUTES = _wire(
 )
 
 PAGES = (CENSUS, HOSPITAL_MERGER, BATTERY_PLANT, RAIL_FARES, DROUGHT_FARMS, CHIP_EXPORT, MUSEUM_THEFT,
-         FERRY_RESCUE, CENTRAL_BANK, BRIDGE_INSPECTION, PORT_STRIKE, AIRLINE_ROUTES)
+         SHIPWRECK, FERRY_RESCUE, CENTRAL_BANK, BRIDGE_INSPECTION, PORT_STRIKE, AIRLINE_ROUTES)

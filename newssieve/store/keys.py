@@ -53,11 +53,12 @@ class Keys:
         return f"{self.prefix}rep:{cluster_id}"
 
     def index(self, name: str) -> str:
-        """The story index's own keys (lsh:{n}, lsh:meta, rec:{n}, seq): see story_index.lua."""
+        """The story index's own keys (lsh:{n}, lsh:meta, rec:{n}, xrec:{n}, seq): see story_index.lua."""
         return f"{self.prefix}{name}"
 
     def index_family(self, family: str) -> str:
-        """SCAN pattern for one family of the story index's keys: "lsh" (band tables) or "rec" (records)."""
+        """SCAN pattern for one family of the story index's keys: "lsh" (band tables), "rec" (records)
+        or "xrec" (translation records)."""
         return f"{self.prefix}{family}:*"
 
     def boiler(self, site: str) -> str:

@@ -14,6 +14,12 @@
 --   rec:{n/32}   article records by number: chunk 0 = shingle count (4 bytes), exact
 --                hash (32 hex), article id; chunks 1.. = the compact signature
 --                (16-bit order-preserving codes, see story_index.py), 64 bytes per field.
+--   xrec:{n/32}  translation records by number, for cross-language copies: field
+--                slot * XCHUNKS + c holds 64-byte chunk c of: a 2-byte count k, the k 4-byte
+--                table keys the article is filed under in lsh:{n} (hashed by story_index.py
+--                from the workers' band keys, in their own key space), then the verification
+--                blob (workers.translation; opaque here). Present only when translation
+--                matching filed the article.
 --   seq          the article number counter; article:{id}.seen_seq holds the number.
 --   cluster:{c}  zset of members by published time; rep:{c} feed -> representative.
 --                A cluster is named after the article that started it. An article that
@@ -24,8 +30,16 @@
 --   index:      [8] compact signature, [9] shingles, [10] exact hash, [11] published ts,
 --               [12] jaccard threshold, [13] containment threshold, [14] min shingles
 --               for containment, [15] min jaccard for containment, [16] min shingles
---               for near copies, [17] feeds (comma separated)
---               -> {status, cluster, match, jaccard, containment, canonical, merged}
+--               for near copies, [17] feeds (comma separated), [18] translation table keys
+--               to file under (4 bytes each), [19] translation probe keys (4 bytes each),
+--               [20] translation blob ('' = no translation matching for this article)
+--               -> {status, cluster, match, jaccard, containment, canonical, merged, match
+--                   kind, {candidate id, its cluster, its blob in hex, ...}}: the translation
+--                   candidates found under the probe keys that are not in the article's cluster
+--               (an unchanged article files nothing new but still reports its candidates, so a
+--               worker that died between index and link links them when the page comes back)
+--   link:       [8..] ids of verified translations: merge their clusters with the article's
+--               (into the largest) -> {cluster, merged, canonical}
 --   remove:     -> 1 when the article was indexed
 --   purge:      [8] cutoff: remove the article and every key of it if first seen before
 --   similarity: [8..] article ids in pairs -> estimated jaccard per pair ('' if unknown)
@@ -37,6 +51,7 @@ local akey = p .. 'article:' .. id
 local CHUNK = 64 -- bytes per hash value: Redis keeps listpack encoding up to 64-byte values
 local RECORDS = 32 -- article records per rec bucket
 local SIG_CHUNKS = math.ceil(2 * perm / CHUNK)
+local XCHUNKS = 12 -- chunks of a translation record at most (story_index.py checks the size)
 local MAX_SPLITS = 8 -- per call, so a lowered load setting cannot stall one call
 
 local level, split, fields -- the band table's state, read by load_meta()
@@ -213,6 +228,100 @@ local function delete_record(num)
   redis.call('HDEL', rkey, unpack(names))
 end
 
+-- translation records and entries -------------------------------------------
+
+local HEX = {}
+for i = 0, 255 do HEX[string.char(i)] = string.format('%02x', i) end
+
+local function xrecord_slot(num)
+  local names = {}
+  local base = (num % RECORDS) * XCHUNKS
+  for c = 0, XCHUNKS - 1 do names[#names + 1] = base + c end
+  return p .. 'xrec:' .. int(math.floor(num / RECORDS)), names
+end
+
+-- {keys = packed 4-byte table keys, blob = bytes} or nil
+local function read_xrecord(num)
+  local xkey, names = xrecord_slot(num)
+  local parts = {}
+  for _, v in ipairs(redis.call('HMGET', xkey, unpack(names))) do
+    if not v then break end
+    parts[#parts + 1] = v
+  end
+  if #parts == 0 then return nil end
+  local raw = table.concat(parts)
+  local n = struct.unpack('>I2', raw)
+  return {keys = string.sub(raw, 3, 2 + 4 * n), blob = string.sub(raw, 3 + 4 * n)}
+end
+
+local function write_xrecord(num, keys, blob)
+  local xkey, names = xrecord_slot(num)
+  local raw = struct.pack('>I2', #keys / 4) .. keys .. blob
+  local args = {}
+  for c = 1, math.ceil(#raw / CHUNK) do
+    args[#args + 1] = names[c]
+    args[#args + 1] = string.sub(raw, (c - 1) * CHUNK + 1, c * CHUNK)
+  end
+  redis.call('HSET', xkey, unpack(args))
+end
+
+local function each_key(packed, fn)
+  for i = 1, #packed, 4 do fn(struct.unpack('>I4', packed, i), string.sub(packed, i, i + 3)) end
+end
+
+-- File the article under its translation keys and keep its record.
+local function file_translation(num, keys, blob)
+  local packed = pack(num)
+  each_key(keys, function(h, field)
+    local bkey = bucket(h)
+    local chunks = read_chunks(bkey, field)
+    if not holds(chunks, packed) then append(bkey, field, chunks, packed) end
+  end)
+  write_xrecord(num, keys, blob)
+end
+
+local function remove_translation(num)
+  local xr = read_xrecord(num)
+  if not xr then return end
+  local packed = pack(num)
+  each_key(xr.keys, function(h, field) take_out(bucket(h), field, packed) end)
+  local xkey, names = xrecord_slot(num)
+  redis.call('HDEL', xkey, unpack(names))
+end
+
+-- The numbers filed under the probe keys, other than the article's own.
+local function probe_translation(num, probes)
+  local found, seen = {}, {[num] = true}
+  each_key(probes, function(h, field)
+    for _, c in ipairs(read_chunks(bucket(h), field)) do
+      for at = 1, #c, 4 do
+        local other = struct.unpack('>I4', c, at)
+        if not seen[other] then
+          seen[other] = true
+          found[#found + 1] = other
+        end
+      end
+    end
+  end)
+  return found
+end
+
+-- Flat {id, cluster, hex blob, ...} of the candidates outside cluster `cid`.
+local function translation_candidates(found, cid)
+  local out = {}
+  for _, other in ipairs(found) do
+    local xr = read_xrecord(other)
+    local rec = xr and read_record(other, false)
+    local theirs = rec and redis.call('HGET', p .. 'article:' .. rec.id, 'cluster')
+    if theirs and theirs ~= cid then
+      out[#out + 1] = rec.id
+      out[#out + 1] = theirs
+      out[#out + 1] = (string.gsub(xr.blob, '.', HEX))
+    end
+  end
+  return out
+end
+
 -- similarity ---------------------------------------------------------------
 
 -- Compare two compact signatures position by position. Codes keep the order of the MinHash
@@ -317,8 +426,9 @@ local function remove_entries(num, rec)
   local packed = pack(num)
   for _, h in ipairs(table_keys(rec.sig, rec.exact)) do take_out(bucket(h), pack(h), packed) end
   delete_record(num)
+  remove_translation(num)
   leave_cluster()
-  redis.call('HDEL', akey, 'cluster', 'match', 'jaccard', 'containment')
+  redis.call('HDEL', akey, 'cluster', 'match', 'match_kind', 'jaccard', 'containment')
 end
 
 local function remove()
@@ -359,16 +469,16 @@ local function verified_matches(found, sig, nsh, exact, t)
     local rec = read_record(cand.num, false)
     local cid = rec and redis.call('HGET', p .. 'article:' .. rec.id, 'cluster')
     if cid and not by_cluster[cid] then
-      local j, c
+      local j, c, kind = nil, nil, 'near'
       if cand.via_exact and rec.exact == exact then
-        j, c = 1, 1
+        j, c, kind = 1, 1, 'exact'
       elseif nsh >= t.jmin and rec.shingles >= t.jmin then
         j, c = compare(sig, read_record(cand.num, true).sig)
         local contained = math.min(nsh, rec.shingles) >= t.cmin and j and j >= t.cjmin and c >= t.cthr
         if not (j and (j >= t.jthr or contained)) then j = nil end
       end
       if j then
-        by_cluster[cid] = {id = rec.id, j = j, c = c, score = math.max(j, c)}
+        by_cluster[cid] = {id = rec.id, j = j, c = c, score = math.max(j, c), kind = kind}
         order[#order + 1] = cid
       end
     end
@@ -400,21 +510,34 @@ local function settle_cluster(by_cluster, order)
   return target, best, #order - 1
 end
 
-local function unchanged()
+-- The same text again: nothing moves; translation entries are filed if they were missing (the
+-- setting was off when it was first indexed), and candidates are reported either way.
+local function unchanged(num, tr)
   local cid = redis.call('HGET', akey, 'cluster')
-  local f = redis.call('HMGET', akey, 'match', 'jaccard', 'containment')
-  return {'unchanged', cid, f[1] or '', f[2] or '0', f[3] or '0', redis.call('HGET', p .. 'rep:' .. cid, 'all') or id, 0}
+  local f = redis.call('HMGET', akey, 'match', 'jaccard', 'containment', 'match_kind')
+  local candidates = {}
+  if tr.blob ~= '' then
+    if not read_xrecord(num) then
+      file_translation(num, tr.keys, tr.blob)
+      grow()
+      save_meta()
+    end
+    candidates = translation_candidates(probe_translation(num, tr.probes), cid)
+  end
+  return {'unchanged', cid, f[1] or '', f[2] or '0', f[3] or '0', redis.call('HGET', p .. 'rep:' .. cid, 'all') or id, 0,
+          f[4] or '', candidates}
 end
 
 local function index()
   local sig, nsh, exact, ts = ARGV[8], tonumber(ARGV[9]), ARGV[10], ARGV[11]
   local t = {jthr = tonumber(ARGV[12]), cthr = tonumber(ARGV[13]), cmin = tonumber(ARGV[14]),
              cjmin = tonumber(ARGV[15]), jmin = tonumber(ARGV[16])}
+  local tr = {keys = ARGV[18], probes = ARGV[19], blob = ARGV[20]}
   load_meta()
   local num = number_of(id)
   if num then
     local rec = read_record(num, true)
-    if rec and rec.exact == exact then return unchanged() end
+    if rec and rec.exact == exact then return unchanged(num, tr) end
     if rec then remove_entries(num, rec) end
   else
     num = redis.call('INCR', p .. 'seq')
@@ -423,19 +546,53 @@ local function index()
 
   local found = file_and_collect(num, sig, exact)
   write_record(num, sig, nsh, exact)
+  local translations = {}
+  if tr.blob ~= '' then
+    translations = probe_translation(num, tr.probes)
+    file_translation(num, tr.keys, tr.blob)
+  end
   local cid, best, merged = settle_cluster(verified_matches(found, sig, nsh, exact, t))
   redis.call('ZADD', p .. 'cluster:' .. cid, ts, id)
   redis.call('HSET', akey, 'cluster', cid)
   if best then
-    redis.call('HSET', akey, 'match', best.id, 'jaccard', tostring(best.j), 'containment', tostring(best.c))
+    redis.call('HSET', akey, 'match', best.id, 'match_kind', best.kind, 'jaccard', tostring(best.j),
+               'containment', tostring(best.c))
   end
   join_feeds(cid, ts, ARGV[17])
   grow()
   save_meta()
 
-  local status, match, j, c = 'new', '', '0', '0'
-  if best then status, match, j, c = 'duplicate', best.id, tostring(best.j), tostring(best.c) end
-  return {status, cid, match, j, c, redis.call('HGET', p .. 'rep:' .. cid, 'all') or id, merged}
+  local status, match, j, c, kind = 'new', '', '0', '0', ''
+  if best then status, match, j, c, kind = 'duplicate', best.id, tostring(best.j), tostring(best.c), best.kind end
+  return {status, cid, match, j, c, redis.call('HGET', p .. 'rep:' .. cid, 'all') or id, merged, kind,
+          translation_candidates(translations, cid)}
+end
+
+-- Union the article's cluster with each verified translation's (into the larger, as settle_cluster
+-- does); the article records the first one as its match unless it already has a match.
+local function link()
+  local cid = redis.call('HGET', akey, 'cluster')
+  if not cid then return {'', 0, ''} end
+  local merged, first = 0, nil
+  for i = 8, #ARGV do
+    local theirs = redis.call('HGET', p .. 'article:' .. ARGV[i], 'cluster')
+    if theirs then
+      first = first or ARGV[i]
+      if theirs ~= cid then
+        if redis.call('ZCARD', p .. 'cluster:' .. theirs) > redis.call('ZCARD', p .. 'cluster:' .. cid) then
+          merge(theirs, cid)
+          cid = theirs
+        else
+          merge(cid, theirs)
+        end
+        merged = merged + 1
+      end
+    end
+  end
+  if first and not redis.call('HGET', akey, 'match') then
+    redis.call('HSET', akey, 'match', first, 'match_kind', 'translation')
+  end
+  return {cid, merged, redis.call('HGET', p .. 'rep:' .. cid, 'all') or id}
 end
 
 local function purge()
@@ -461,6 +618,7 @@ local function similarity()
 end
 
 if mode == 'index' then return index() end
+if mode == 'link' then return link() end
 if mode == 'remove' then return remove() end
 if mode == 'purge' then return purge() end
 if mode == 'similarity' then return similarity() end

@@ -17,10 +17,24 @@ kept, which gives containment directly: P(min A <= min B) = |A| / |A u B|.
 When a new article matches members of several clusters (it bridges copies that
 were not found to match each other), the clusters are merged into the largest,
 in the same atomic call; cluster ids of the moved members change.
+
+Translated copies share no shingles, so they have a second set of band tables
+(the same lsh:{n} buckets, keys from their own hash space): the same `index` call
+reads the articles filed under the article's translation probe keys, files it
+under its own band keys with an opaque verification blob, and returns those
+candidates. The caller verifies them (the check lives in workers/, which this
+room must not import) and `link` unions the clusters of the verified ones, in a
+second atomic call. Race-free: of two copies, the later to be filed always sees
+the earlier under a shared key (the probe and the filing of one article are one
+call), and a link is a union of whatever clusters both are in when it runs, so
+links made in any order, interleaved with MinHash merges, give the same clusters.
+A worker that dies between the two calls links on the page's next try, since an
+unchanged article still reports its candidates.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +50,27 @@ EXACT_HASH_LENGTH = 32  # hex digits of the exact text hash
 MAX_ID_LENGTH = 28  # an id shares a 64-byte record chunk with the shingle count and the exact hash
 CHUNK, RECORDS_PER_BUCKET = 64, 32  # as in story_index.lua
 MANTISSA_BITS = 11
+XCHUNKS = 12  # as in story_index.lua
+TRANSLATION_RECORD_BYTES = XCHUNKS * CHUNK
+
+
+@dataclass(frozen=True)
+class TranslationEntry:
+    """What an article files for cross-language matching: its band keys, the keys it looks up
+    (a superset, multi-probe) and the blob its candidates are verified with (opaque here)."""
+
+    band_keys: list[str]
+    probe_keys: list[str]
+    blob: bytes
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An article filed under one of the probe keys, outside the indexed article's cluster."""
+
+    id: str
+    cluster: str
+    blob: bytes
 
 
 @dataclass(frozen=True)
@@ -47,6 +82,8 @@ class IndexResult:
     containment: float
     canonical: str
     merged: int = 0  # other clusters folded into this one because the article bridged them
+    match_kind: str | None = None  # "exact" | "near" when `match` is set
+    candidates: tuple[Candidate, ...] = ()  # translation candidates, still to be verified
 
     @property
     def is_duplicate(self) -> bool:
@@ -84,12 +121,27 @@ class StoryIndex:
                                   s.lsh_bucket_fields, *args], client=client)
 
     def index(self, article_id: str, signature: bytes, shingles: int, exact_hash: str,
-              published_ts: float, feeds: list[str]) -> IndexResult:
+              published_ts: float, feeds: list[str], translation: TranslationEntry | None = None,
+              ) -> IndexResult:
         """Find the article's copies and file it in their cluster (or a new one), atomically.
 
-        The article's hash (published_ts, feeds) must be written first.
+        The article's hash (published_ts, feeds) must be written first. With a translation entry,
+        the article is filed for cross-language matching too, and the result lists the candidates
+        to verify and `link`.
         """
-        return _result(self._index_call(article_id, signature, shingles, exact_hash, published_ts, feeds))
+        return _result(self._index_call(article_id, signature, shingles, exact_hash, published_ts, feeds,
+                                        translation=translation))
+
+    def link(self, article_id: str, translations: list[str]) -> tuple[str, int, str]:
+        """Join the article's cluster with the clusters of its verified translations, atomically.
+
+        Returns (the article's cluster, how many clusters were merged, its canonical). The article records
+        the first as its `match` (kind "translation") unless it already matched a same-language copy.
+        """
+        if not translations:
+            return "", 0, ""
+        cluster, merged, canonical = self._call("link", article_id, *translations)
+        return _s(cluster), int(merged), _s(canonical)
 
     def index_many(self, articles: list[tuple[str, bytes, int, str, float, list[str]]]) -> list[IndexResult]:
         """index() each (id, signature, shingles, exact hash, published, feeds), pipelined: bulk loads."""
@@ -99,14 +151,16 @@ class StoryIndex:
         return [_result(reply) for reply in pipe.execute()] if articles else []
 
     def _index_call(self, article_id: str, signature: bytes, shingles: int, exact_hash: str,
-                    published_ts: float, feeds: list[str], client=None):
+                    published_ts: float, feeds: list[str], client=None,
+                    translation: TranslationEntry | None = None):
         if len(exact_hash) != EXACT_HASH_LENGTH or len(article_id) > MAX_ID_LENGTH:
             raise ValueError("exact hash must be 32 hex digits and article ids at most 28 characters")
         s = self.settings
         return self._call(
             "index", article_id, compact_signature(signature), int(shingles), exact_hash, float(published_ts),
             s.jaccard_threshold, s.containment_threshold, s.containment_min_shingles,
-            s.containment_min_jaccard, s.near_min_shingles, ",".join(feeds), client=client,
+            s.containment_min_jaccard, s.near_min_shingles, ",".join(feeds), *_translation_args(translation),
+            client=client,
         )
 
     def remove(self, article_id: str) -> bool:
@@ -136,8 +190,9 @@ class StoryIndex:
 class Audit:
     """What the band tables and records hold, for checking that nothing is orphaned."""
 
-    filed: Counter  # article number -> how many band-table keys list it
+    filed: Counter  # article number -> how many band-table keys list it (MinHash and translation)
     records: set[int]  # article numbers that have a record
+    translations: set[int]  # article numbers that have a translation record
 
 
 def audit(client: redis.Redis, prefix: str, minhash_perm: int | None = None) -> Audit:
@@ -149,6 +204,7 @@ def audit(client: redis.Redis, prefix: str, minhash_perm: int | None = None) -> 
     fields_per_record = 1 + -(-2 * (minhash_perm or get_settings().minhash_perm) // CHUNK)
     filed: Counter = Counter()
     records: set[int] = set()
+    translations: set[int] = set()
     try:
         for key in raw.scan_iter(match=keys.index_family("lsh").encode(), count=1000):
             if not key.endswith(b":meta"):
@@ -157,15 +213,35 @@ def audit(client: redis.Redis, prefix: str, minhash_perm: int | None = None) -> 
         for key in raw.scan_iter(match=keys.index_family("rec").encode(), count=1000):
             bucket = int(key.rsplit(b":", 1)[1])
             records.update(bucket * RECORDS_PER_BUCKET + int(f) // fields_per_record for f in raw.hkeys(key))
+        for key in raw.scan_iter(match=keys.index_family("xrec").encode(), count=1000):
+            bucket = int(key.rsplit(b":", 1)[1])
+            translations.update(bucket * RECORDS_PER_BUCKET + int(f) // XCHUNKS for f in raw.hkeys(key))
     finally:
         raw.connection_pool.disconnect()
-    return Audit(filed, records)
+    return Audit(filed, records, translations)
+
+
+def translation_table_key(key: str) -> bytes:
+    """A translation band key as filed in the band tables: 4 bytes, in a hash space of its own."""
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=4, person=b"ns-xlang").digest()
+
+
+def _translation_args(entry: TranslationEntry | None) -> tuple[bytes, bytes, bytes]:
+    if entry is None or not entry.blob:
+        return b"", b"", b""
+    filed = b"".join(dict.fromkeys(map(translation_table_key, entry.band_keys)))
+    probes = b"".join(dict.fromkeys(map(translation_table_key, entry.probe_keys)))
+    if 2 + len(filed) + len(entry.blob) > TRANSLATION_RECORD_BYTES:
+        raise ValueError(f"translation record over {TRANSLATION_RECORD_BYTES} bytes")
+    return filed, probes, entry.blob
 
 
 def _result(reply) -> IndexResult:
-    status, cluster, match, jac, cont, canonical, merged = reply
+    status, cluster, match, jac, cont, canonical, merged, kind, flat = reply
+    candidates = tuple(Candidate(_s(flat[i]), _s(flat[i + 1]), bytes.fromhex(_s(flat[i + 2])))
+                       for i in range(0, len(flat), 3))
     return IndexResult(_s(status), _s(cluster), _s(match) or None, float(jac), float(cont), _s(canonical),
-                       int(merged))
+                       int(merged), _s(kind) or None, candidates)
 
 
 def _s(value) -> str:

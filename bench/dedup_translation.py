@@ -1,0 +1,109 @@
+"""Translation matching's cost in the dedup stage, on real text: the same articles indexed with it off,
+then on (bench/dedup.py --translation).
+
+Each article of a manifest (default: the crosslingual eval set, Russian->English and German->French news
+with their translations) goes through the stage the way workers/process.py runs it: MinHash fingerprint,
+[translation fingerprint], the index call, [verifying the candidates and the link call]. Articles come
+in publication order into an empty index; each mode runs several rounds and the round with the lowest
+mean counts (the machine is shared). Bytes: MEMORY USAGE of the index's keys (band tables, records,
+translation records) after a round, per article. Also: pairwise precision and recall of the clusters
+against the manifest (index level, on the manifest's clean bodies: no HTML cleaning here).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import redis
+
+from newssieve.models import Article
+from newssieve.settings import Settings
+from newssieve.store.story_index import StoryIndex
+from workers.fingerprint import fingerprint
+from workers.translation_match import TranslationMatcher
+
+INDEX_KINDS = ("lsh", "rec", "xrec", "other")
+
+
+def load_rows(data_dir: Path) -> list[dict]:
+    rows = [json.loads(line) for line in (data_dir / "manifest.jsonl").open(encoding="utf-8")]
+    return sorted(rows, key=lambda r: r["published"])
+
+
+def article_of(row: dict) -> Article:
+    paragraphs = [p for p in row["body"].split("\n\n") if p.strip()]
+    return Article(title=row["title"], text="\n".join(paragraphs), paragraphs=paragraphs, lang=row["lang"])
+
+
+def one_round(client: redis.Redis, prefix: str, rows: list[dict], enabled: bool) -> tuple[list[float], dict]:
+    """Index every row once; returns ms per article and article id -> cluster."""
+    s = Settings(translation_matching=enabled)
+    index = StoryIndex(client, prefix, s)
+    matcher = TranslationMatcher(index, enabled)
+    times, ids = [], []
+    for n, row in enumerate(rows):
+        aid, article = f"x{n}", article_of(row)
+        client.hset(f"{prefix}article:{aid}", mapping={"published_ts": n, "feeds": "all"})
+        t0 = time.perf_counter()
+        fp = fingerprint(article.text, s.minhash_perm, s.shingle_words)
+        tfp, entry = matcher.prepare(article)
+        result = index.index(aid, fp.signature, fp.shingles, fp.exact_hash, float(n), ["all"], entry)
+        matcher.link(aid, tfp, result)
+        times.append((time.perf_counter() - t0) * 1000)
+        ids.append(aid)
+    pipe = client.pipeline(transaction=False)
+    for aid in ids:
+        pipe.hget(f"{prefix}article:{aid}", "cluster")
+    return times, dict(zip(ids, pipe.execute(), strict=True))
+
+
+def pairwise(rows: list[dict], clusters: dict[str, str]) -> dict:
+    tp = fp = fn = 0
+    labels = [clusters[f"x{n}"] for n in range(len(rows))]
+    for i, j in itertools.combinations(range(len(rows)), 2):
+        truth, same = rows[i]["cluster"] == rows[j]["cluster"], labels[i] == labels[j]
+        tp, fp, fn = tp + (truth and same), fp + (same and not truth), fn + (truth and not same)
+    precision = round(tp / (tp + fp), 4) if tp + fp else 1.0
+    recall = round(tp / (tp + fn), 4) if tp + fn else 1.0
+    return {"P": precision, "R": recall, "tp": tp, "fp": fp, "fn": fn}
+
+
+def run_mode(client, raw, prefix, rows, enabled: bool, rounds: int,
+             memory_by_kind: Callable[[redis.Redis], dict[str, int]]) -> dict:
+    best = None
+    for _ in range(rounds):
+        client.flushdb()
+        times, clusters = one_round(client, prefix, rows, enabled)
+        if best is None or statistics.mean(times) < statistics.mean(best[0]):
+            best = (times, clusters)
+    kinds = memory_by_kind(raw)
+    client.flushdb()
+    times, clusters = best
+    return {"mean_ms": statistics.mean(times), "median_ms": statistics.median(times),
+            "bytes": {k: kinds.get(k, 0) / len(rows) for k in INDEX_KINDS}, "score": pairwise(rows, clusters)}
+
+
+def report(data_dir: Path, client, raw, prefix: str, rounds: int, memory_by_kind) -> None:
+    rows = load_rows(data_dir)
+    matcher = TranslationMatcher(StoryIndex(client, prefix), True)
+    matcher.prepare(article_of(rows[0]))  # the encoder loads once per process: not part of the timing
+    print(f"\n== translation matching on real text: {len(rows)} articles of {data_dir}, "
+          f"best of {rounds} rounds", flush=True)
+    results = {}
+    for enabled in (False, True):
+        r = results[enabled] = run_mode(client, raw, prefix, rows, enabled, rounds, memory_by_kind)
+        b = r["bytes"]
+        print(f"  translation {'on ' if enabled else 'off'}: mean {r['mean_ms']:.2f} ms/article "
+              f"(median {r['median_ms']:.2f}); index bytes/article {sum(b.values()):,.0f} "
+              f"(band tables {b['lsh']:,.0f}, records {b['rec']:,.0f}, "
+              f"translation records {b['xrec']:,.0f}); "
+              f"pairwise P {r['score']['P']} R {r['score']['R']} {r['score']}", flush=True)
+    added_ms = results[True]["mean_ms"] - results[False]["mean_ms"]
+    added_bytes = sum(results[True]["bytes"].values()) - sum(results[False]["bytes"].values())
+    print(f"  added by translation matching: {added_ms:.2f} ms/article (mean), "
+          f"{added_bytes:,.0f} index bytes/article", flush=True)

