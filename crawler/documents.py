@@ -13,6 +13,7 @@ import io
 import re
 import time
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
@@ -105,43 +106,92 @@ class Sitemap:
     links: list[Link] = field(default_factory=list)
 
 
+@dataclass
+class SitemapStream:
+    """A sitemap whose links are read as they are iterated (raising DocumentError if it turns out
+    malformed further on), so a big one is never held as a tree or a list."""
+
+    kind: str
+    links: Iterator[Link]
+
+
 _URL_LINE = re.compile(r"^https?://\S+$")
 
 
 def parse_sitemap(data: bytes) -> Sitemap:
-    """A sitemap (urlset, sitemap index, Google News sitemap, or a plain-text list of URLs).
+    """A sitemap (urlset, sitemap index, Google News sitemap, or a plain-text list of URLs), read whole."""
+    stream = stream_sitemap(data)
+    return Sitemap(stream.kind, list(stream.links))
 
-    `data` is already decompressed. Raises DocumentError(kind="not_sitemap")
-    when the document is a feed or something else entirely.
+
+def stream_sitemap(data: bytes) -> SitemapStream:
+    """A sitemap, its links read lazily. `data` is already decompressed.
+
+    Raises DocumentError(kind="not_sitemap") when the document is a feed, and other DocumentErrors
+    when it is no sitemap at all (here) or is malformed further on (while its links are read).
     """
     head = data.lstrip()[:512].lower()
     if head and not head.startswith(b"<"):
-        lines = [line.strip() for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
-        urls = [line for line in lines if _URL_LINE.match(line)]
-        if not urls or len(urls) < len(lines) / 2:
-            raise DocumentError("malformed_sitemap", "not an XML sitemap nor a list of URLs")
-        return Sitemap("urlset", [Link(url) for url in urls])
-    root = safe_xml_root(data, "sitemap")
+        return SitemapStream("urlset", _text_links(data))
+    events = _xml_events(data)
+    try:
+        _event, root = next(events)
+    except StopIteration:
+        raise DocumentError("malformed_sitemap", "malformed sitemap: no root element") from None
     name = _local(root.tag)
     if name in ("rss", "feed", "rdf"):
         raise DocumentError("not_sitemap", f"a feed (<{name}>), not a sitemap")
     if name not in ("urlset", "sitemapindex"):
         raise DocumentError("malformed_sitemap", f"not a sitemap: root element <{name}>")
-    links = []
-    for entry in root:
-        if _local(entry.tag) not in ("url", "sitemap"):
-            continue
-        loc = _child_text(entry, "loc")
-        if not loc:
-            continue
-        links.append(
-            Link(
-                loc,
-                published=_descendant_text(entry, "publication_date"),
-                lastmod=_child_text(entry, "lastmod"),
-            )
+    return SitemapStream("index" if name == "sitemapindex" else "urlset", _xml_links(root, events))
+
+
+def _text_links(data: bytes) -> Iterator[Link]:
+    """A plain-text sitemap: one URL a line. Checked whole first (half its lines must be URLs)."""
+    text = data.decode("utf-8", "replace")
+    lines = urls = 0
+    for line in io.StringIO(text):
+        if line.strip():
+            lines += 1
+            urls += bool(_URL_LINE.match(line.strip()))
+    if not urls or urls < lines / 2:
+        raise DocumentError("malformed_sitemap", "not an XML sitemap nor a list of URLs")
+    return (Link(line.strip()) for line in io.StringIO(text) if _URL_LINE.match(line.strip()))
+
+
+def _xml_events(data: bytes):
+    """(event, element) pairs of a streaming parse, without expanding entities; DocumentError on
+    entity declarations or bad XML, raised when the parse gets there."""
+    try:
+        yield from SafeET.iterparse(
+            io.BytesIO(data), events=("start", "end"), forbid_dtd=False, forbid_entities=True,
+            forbid_external=True,
         )
-    return Sitemap("index" if name == "sitemapindex" else "urlset", links)
+    except DefusedXmlException as exc:
+        raise DocumentError(
+            "xml_unsafe", f"sitemap declares XML entities, refused (entity bomb or external entity): {exc}"
+        ) from exc
+    except ParseError as exc:
+        raise DocumentError("malformed_sitemap", f"malformed sitemap: {exc}") from exc
+
+
+def _xml_links(root, events) -> Iterator[Link]:
+    """The <url>/<sitemap> entries of the root, each dropped from the tree once read."""
+    depth = 1
+    for event, element in events:
+        if event == "start":
+            depth += 1
+            continue
+        depth -= 1
+        if depth != 1:
+            continue
+        if _local(element.tag) in ("url", "sitemap") and (loc := _child_text(element, "loc")):
+            yield Link(
+                loc,
+                published=_descendant_text(element, "publication_date"),
+                lastmod=_child_text(element, "lastmod"),
+            )
+        root.clear()
 
 
 @dataclass

@@ -13,10 +13,11 @@ import logging
 import random
 import time
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.response import response_status_message
+from w3lib.url import safe_url_string
 
 from crawler.addresses import ALLOW_PRIVATE_SETTING, NonPublicAddress, refusal_for, refuse_unless_public
 from crawler.report import CrawlReport, Handled
@@ -70,6 +71,48 @@ class SiteOffsiteMiddleware(_Base):
         else:
             self.stats.inc_value("newssieve/offsite/requests")
         raise Handled(f"off the site: {request.url}")
+
+
+class RedirectTargetMiddleware(_Base):
+    """Reports a redirect that Scrapy's RedirectMiddleware would not follow, for what it is.
+
+    Placed just after it (so it sees the response first): a Location that is not http(s) (file:,
+    ftp:, gopher:, javascript:) or is missing would otherwise reach the spider as "HTTP 302", or
+    as a ValueError for a URL Scrapy cannot even make a request of.
+    """
+
+    STATUSES = frozenset({301, 302, 303, 307, 308})
+
+    def process_response(self, request: Request, response: Response):
+        meta = request.meta
+        if (
+            response.status not in self.STATUSES
+            or meta.get("dont_redirect")
+            or meta.get("handle_httpstatus_all")
+            or response.status in meta.get("handle_httpstatus_list", ())
+        ):
+            return response
+        location = response.headers.get(b"Location")
+        if location is None or not location.strip():
+            kind, reason = "bad_redirect", f"HTTP {response.status} redirect without a Location"
+        else:
+            target = _redirect_target(request.url, location)
+            if urlsplit(target).scheme.lower() in ("http", "https"):
+                return response
+            self.stats.inc_value("newssieve/offsite/redirects")
+            kind, reason = "offsite_redirect", f"redirect to a non-http(s) URL, not followed: {target[:300]}"
+        if meta.get("ns_kind") in LISTING_KINDS:
+            reason = f"{meta['ns_kind']}: {reason}"
+        self.report.error(request.url, kind, reason)
+        raise Handled(reason)
+
+
+def _redirect_target(url: str, location: bytes) -> str:
+    """The URL a Location header names, read as Scrapy's RedirectMiddleware reads it."""
+    target = safe_url_string(location.decode("latin-1").strip())
+    if target.startswith("//"):
+        target = f"{urlsplit(url).scheme}:{target}"
+    return urljoin(url, target)
 
 
 class AddressPolicyMiddleware(_Base):

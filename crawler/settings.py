@@ -51,6 +51,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PageBudgetMiddleware": 70,
     "crawler.middlewares.ConditionalGetMiddleware": 80,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RedirectTargetMiddleware": 610,  # sees responses before RedirectMiddleware (600)
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 # Only http(s): no file://, ftp://, s3:// or data: downloads, whatever a page or redirect names.

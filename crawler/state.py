@@ -17,6 +17,7 @@ import time
 import redis
 import redis.asyncio as aioredis
 
+from newssieve.ids import article_id
 from newssieve.redis_conn import get_client, redis_url
 from newssieve.settings import get_settings
 from newssieve.store.articles import is_stored
@@ -96,3 +97,16 @@ class ValidatorStore:
                 dropped += 1
             pipe.execute()
         return {"saved": saved, "dropped": dropped}
+
+
+async def stored_among(canonical_urls: list[str]) -> set[str]:
+    """Which of these canonical URLs have their article stored, asked in one pipelined round trip
+    (a listing's candidates, a batch at a time)."""
+    if not canonical_urls:
+        return set()
+    keys = Keys()
+    async with async_client().pipeline(transaction=False) as pipe:
+        for url in canonical_urls:
+            pipe.exists(keys.article(article_id(url)))
+        found = await pipe.execute()
+    return {url for url, exists in zip(canonical_urls, found, strict=True) if exists}

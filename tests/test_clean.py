@@ -261,6 +261,36 @@ def test_authors_from_json_ld_list():
     assert art.site_name == "City News"
 
 
+HOSTILE_NAME = "Jane Roe</script><script>alert('x')</script>"
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text,  # as written: the HTML parser ends the JSON-LD script early
+        lambda text: text.replace("/", "\\/"),  # PHP's json_encode: the script holds, the name keeps its tags
+        lambda text: text.replace("<", "\\u003c"),
+    ],
+    ids=["raw", "escaped-slash", "escaped-lt"],
+)
+def test_markup_in_a_json_ld_author_gives_no_junk_authors(encode):
+    data = {"@type": "NewsArticle", "headline": "Budget", "author": {"@type": "Person", "name": HOSTILE_NAME}}
+    head = f'<script type="application/ld+json">{encode(json.dumps(data))}</script>'
+    inner = '<p class="byline">By Jane Roe</p>' + paragraphs(STORY)
+    art = clean(page(article(inner), head=head), URL)
+    assert art.authors == ["Jane Roe"]
+    assert not any("alert" in p or "script" in p for p in art.paragraphs)
+
+
+@pytest.mark.parametrize(
+    "name", ["Jane <b>Roe</b>", "Jane &lt;i&gt;Roe&lt;/i&gt;", "<style>p{}</style>Jane Roe"]
+)
+def test_markup_and_entities_in_an_author_name_are_dropped(name):
+    data = {"@type": "NewsArticle", "author": [{"name": name}, {"name": "John O&#039;Hara"}]}
+    head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    assert clean(page(article(paragraphs(STORY)), head=head), URL).authors == ["Jane Roe", "John O'Hara"]
+
+
 def test_authors_from_a_byline_element():
     inner = '<p class="byline">By Jane Roe | November 20, 2026</p>' + paragraphs(STORY)
     art = clean(page(article(inner)), URL)

@@ -13,7 +13,9 @@ from crawler.documents import (
     parse_feed,
     parse_sitemap,
     robots_sitemaps,
+    stream_sitemap,
 )
+from crawler.selection import Candidate, Newest, listed_key
 from newssieve.canonical import canonicalize, find_canonical_links, is_tracking_param, page_canonical
 from newssieve.ids import article_id
 from newssieve.sites import Site
@@ -179,6 +181,28 @@ def test_malformed_sitemaps():
         with pytest.raises(DocumentError) as info:
             parse_sitemap(data)
         assert info.value.kind == kind, data
+
+
+def test_a_sitemap_is_read_as_it_is_iterated_and_fails_where_it_breaks():
+    entries = b"".join(b"<url><loc>http://example.com/news/%d</loc></url>" % i for i in range(3))
+    head = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    stream = stream_sitemap(head + entries + b"<url>")  # cut short
+    assert stream.kind == "urlset"
+    assert next(stream.links).url == "http://example.com/news/0"
+    with pytest.raises(DocumentError) as info:
+        list(stream.links)
+    assert info.value.kind == "malformed_sitemap"
+
+
+def test_the_newest_are_kept_dated_first_then_in_listing_order():
+    listed = [("a", "2025-01-02", None), ("b", None, "2025-01-05T10:00:00+02:00"), ("c", None, None),
+              ("d", "2025-01-03T00:00:00Z", None), ("e", None, None), ("f", "not a date", None)]
+    newest = Newest(4)
+    left_out = [newest.offer(Candidate(listed_key(p, m, i), url)) for i, (url, p, m) in enumerate(listed)]
+    assert [c.url for c in left_out if c] == ["e", "f"]
+    assert newest.offer(Candidate(listed_key("2030-01-01", None, 9), "b")) is None  # kept already
+    assert [c.url for c in newest.drain()] == ["b", "d", "a", "c"]
+    assert len(newest) == 0
 
 
 def test_feeds_rss_and_atom():

@@ -7,6 +7,9 @@ needed: the tests read the Celery messages off the process queue.
 from __future__ import annotations
 
 import gzip
+import random
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,6 +19,7 @@ from newssieve.settings import get_settings
 from newssieve.store.keys import Keys
 from newssieve.taskqueue import PROCESS_PAGE
 from tests.fixtures.crawl.crawl_fixtures import (  # noqa: F401  (the *_fixture names are pytest fixtures)
+    PeakRSS,
     article_html,
     crawl_env_fixture,
     gz,
@@ -377,6 +381,80 @@ def test_max_pages_leaves_the_rest_for_the_next_run(crawl_env, server):
     third = run_crawl("fx")
     assert third["articles_new"] == 2 and third["articles_known"] == 6
     assert all(server.hits[p] == 1 for p in paths)
+
+
+def dated_urlset(server, numbers: list[int]) -> str:
+    """A sitemap listing /news/{i}.html in the given order, the higher i the newer its <lastmod>."""
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    entries = "".join(
+        f"<url><loc>{server.url(f'/news/{i}.html')}</loc>"
+        f"<lastmod>{(start + timedelta(minutes=i)).isoformat()}</lastmod></url>"
+        for i in numbers
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="{SITEMAP_NS}">{entries}</urlset>'
+
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def test_a_big_sitemap_costs_the_budget_not_the_listing(crawl_env, server):
+    """200,000 listed URLs (19 MB, in no order), max_pages 50, the 5 newest already stored: the next 50
+    newest are fetched, in seconds, with the crawl's memory bounded by the budget; the rest is left for
+    the next run. Before: every URL became a request, dropped one by one after a Redis EXISTS (200 s,
+    650 MB for this listing)."""
+    n, budget, stored = 200_000, 50, 5
+    order = list(range(n))
+    random.Random(12).shuffle(order)
+    server.route("/big.xml", dated_urlset(server, order), headers=XML, etag='"big-1"')
+    wanted = [f"/news/{i}.html" for i in range(n - stored - budget, n - stored)]
+    for path in wanted:
+        server.html(path, path)
+    keys = Keys()
+    for i in range(n - stored, n):
+        crawl_env.redis.hset(keys.article(article_id(server.url(f"/news/{i}.html"))), "id", "x")
+    crawl_env.write_sites([{"name": "fx", "domains": [server.netloc], "sitemaps": [server.url("/big.xml")],
+                            "article": [r"/news/"], "max_pages": budget}])
+
+    started = time.monotonic()
+    with PeakRSS() as rss:
+        summary = run_crawl("fx", timeout=120)
+    seconds = time.monotonic() - started
+    print(f"big sitemap: {seconds:.1f} s, crawl child peak RSS {rss.peak / 2**20:.0f} MB")
+
+    assert summary["status"] == "ok", summary
+    assert sorted(p for p in server.hits if p.startswith("/news/")) == sorted(wanted)
+    assert summary["pages"] == budget and summary["articles_new"] == budget
+    assert summary["requests"] <= budget + 2  # robots.txt and the sitemap
+    assert summary["articles_known"] == stored and summary["over_budget"] == n - budget - stored
+    assert not crawl_env.redis.keys(f"{crawl_env.prefix}http:*")  # read in full next time
+    assert seconds < 30
+    assert rss.peak < 200 * 2**20
+
+
+def test_the_budget_takes_the_newest_across_listings_and_leaves_the_rest(crawl_env, server):
+    """Two sitemaps and a feed, max_pages 4: the 4 newest of all their unknown articles, whichever lists
+    them; the next run (nothing changed) takes the next 4, then the last one."""
+    server.route("/a.xml", dated_urlset(server, [0, 5, 2, 7]), headers=XML, etag='"a"')
+    server.route("/b.xml", dated_urlset(server, [1, 6, 3]), headers=XML, etag='"b"')
+    feed = rss([(server.url("/news/4.html"), "four"), (server.url("/news/8.html"), "eight")])
+    server.route("/feed.xml", feed, headers=RSS, etag='"f"')  # dated 2025: the newest
+    for i in range(9):
+        server.html(f"/news/{i}.html", f"Story {i}")
+    crawl_env.write_sites([{"name": "fx", "domains": [server.netloc], "feeds": [server.url("/feed.xml")],
+                            "sitemaps": [server.url("/a.xml"), server.url("/b.xml")],
+                            "article": [r"/news/"], "max_pages": 4}])
+    runs = []
+    for _ in range(3):
+        before = dict(server.hits)
+        summary = run_crawl("fx")
+        assert summary["status"] == "ok", summary
+        runs.append(sorted(p for p in server.hits if p.startswith("/news/") and p not in before))
+        crawl_env.store_articles()
+    assert runs == [["/news/4.html", "/news/6.html", "/news/7.html", "/news/8.html"],
+                    ["/news/1.html", "/news/2.html", "/news/3.html", "/news/5.html"],
+                    ["/news/0.html"]]
+    # the third run reads only /a.xml again (it listed /news/0.html); the feed and /b.xml answer 304
+    assert summary["not_modified"] == 2 and summary["articles_known"] == 3 and summary["over_budget"] == 0
 
 
 def test_enqueue_failure_is_reported_per_page(crawl_env, server, monkeypatch):

@@ -74,6 +74,29 @@ def test_opted_in_site_reaches_only_its_own_port(crawl_env, server, internal):
     assert any(e["kind"] == "offsite_redirect" for e in summary["errors"]), summary["errors"]
 
 
+NON_HTTP = {"/news/to-file.html": "file:///etc/passwd", "/news/to-ftp.html": "ftp://127.0.0.1/secret.txt",
+            "/news/to-gopher.html": "gopher://127.0.0.1:70/_INFO", "/news/to-js.html": "javascript:alert(1)"}
+
+
+def test_a_redirect_to_a_non_http_url_is_refused_and_reported_as_such(crawl_env, server):
+    server.html("/news/ok.html", "Fine story", "A story the site really publishes. " * 20)
+    for path, target in NON_HTTP.items():
+        server.route(path, b"", status=302, headers={"Location": target})
+    server.route("/news/no-location.html", b"", status=302)
+    listing(server, [server.url(p) for p in ["/news/ok.html", "/news/no-location.html", *NON_HTTP]])
+    crawl_env.write_sites([{"name": "site", "domains": [server.netloc], "feeds": [server.url("/feed.xml")],
+                            "article": ["/news/"]}])
+    summary = run_crawl("site", timeout=60)
+    assert [p["page"]["url"] for p in crawl_env.queued()] == [server.url("/news/ok.html")]
+    errors = {e["url"]: e for e in summary["errors"]}
+    for path, target in NON_HTTP.items():
+        error = errors[server.url(path)]
+        assert error["kind"] == "offsite_redirect", error
+        assert error["reason"] == f"redirect to a non-http(s) URL, not followed: {target}"
+    assert errors[server.url("/news/no-location.html")]["kind"] == "bad_redirect"
+    assert "http_4xx" not in summary["error_counts"], summary["error_counts"]
+
+
 @pytest.mark.parametrize("address,reason", [
     ("127.0.0.1", "loopback"), ("127.8.9.10", "loopback"), ("::1", "loopback"),
     ("10.1.2.3", "private"), ("172.16.0.1", "private"), ("192.168.1.1", "private"),

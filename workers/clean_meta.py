@@ -7,6 +7,7 @@ language when the page does not declare one.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -27,6 +28,10 @@ _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;&|/]|\b(?i:and|und|et|en|og|och)\b|\s[ye]\
 # Degrees and agency codes that follow a name after a comma: "Jo Park, MS, RD".
 _CREDENTIAL = re.compile(r"^(?:[A-Z][A-Za-z]?[A-Z]{1,2}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?)$")
 _HAS_DIGIT = re.compile(r"\d")
+# Markup inside a name (JSON-LD strings are not HTML, but sites and attackers put tags in them):
+# script/style elements go with their content, other tags go, a stray "<" or ">" ends up as a space.
+_CODE_ELEMENT = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)", re.I | re.S)
+_TAG = re.compile(r"</?[A-Za-z!][^<>]*>?")
 _MONTHS = (
     "january|february|march|april|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|"
@@ -253,6 +258,7 @@ def clean_authors(raw: list[str]) -> list[str]:
     """Names only: no "By"/"Von"/"Por", no trailing dates, one entry per person."""
     names: list[str] = []
     for entry in raw:
+        entry = _plain_text(entry)
         if "://" in entry or "@" in entry or entry.startswith("www."):
             continue
         entry = _BYLINE_PREFIX.sub("", _norm(entry))
@@ -262,6 +268,12 @@ def clean_authors(raw: list[str]) -> list[str]:
             if _is_name(name) and name not in names:
                 names.append(name)
     return names
+
+
+def _plain_text(text: str) -> str:
+    """The text of a name that may carry entities or markup: "Jane <b>Roe</b>" -> "Jane Roe"."""
+    text = _CODE_ELEMENT.sub(" ", html.unescape(text))
+    return _TAG.sub(" ", text).replace("<", " ").replace(">", " ")
 
 
 def _is_name(text: str) -> bool:

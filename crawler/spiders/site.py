@@ -11,27 +11,34 @@ Ways in (any mix, from the site's entry):
              applies to articles too.
 
 Every URL is canonicalised before it is requested, so the dupe filter, the
-known-article check and the article id agree. Fetching only: the spider yields
-a `FetchedPage` item (crawler.items) for each article page, and the item pipeline
-(crawler.pipelines) hands its `Page` on to the process queue.
+known-article check and the article id agree. Listed articles not stored yet go through a
+selection (crawler.selection): the newest `max_pages` of them are requested once every
+listing is read, so a listing of any length costs the budget, not a request per entry.
+Fetching only: the spider yields a `FetchedPage` item (crawler.items) for each article
+page, and the item pipeline (crawler.pipelines) hands its `Page` on to the process queue.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import scrapy
+from redis.exceptions import RedisError
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 
-from crawler.documents import DocumentError, maybe_gunzip, parse_feed, parse_sitemap, robots_sitemaps
+from crawler.documents import DocumentError, Link, maybe_gunzip, parse_feed, robots_sitemaps, stream_sitemap
 from crawler.items import FetchedPage
 from crawler.report import TRANSIENT_KINDS, CrawlReport, Handled, describe_failure
-from crawler.state import ValidatorStore
+from crawler.selection import Candidate, Newest, listed_key, listed_timestamp
+from crawler.state import ValidatorStore, stored_among
 from newssieve.canonical import canonicalize, find_canonical_links, page_canonical
 from newssieve.models import Page
 from newssieve.sites import Site
@@ -40,6 +47,8 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 PRIORITY = {"robots": 300, "sitemap": 200, "feed": 200, "page": 100, "article": 0}
+CHECK_BATCH = 1000
+"""Listed URLs asked about ("already stored?") in one pipelined Redis round trip."""
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
 
@@ -63,6 +72,16 @@ class SiteSpider(scrapy.Spider):
         self.allow = [re.compile(p) for p in site.follow.allow]
         self.validators = ValidatorStore()
         self.link_extractor = LinkExtractor(unique=True)
+        # Listed articles not stored yet, the newest max_pages of every listing read; requested when
+        # the crawl has nothing else to do (every listing read), see _request_selected.
+        self.selected = Newest(site.max_pages)
+        self._listed_seq = itertools.count()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._request_selected, signal=signals.spider_idle)
+        return spider
 
     # -- setup ---------------------------------------------------------------------------------
 
@@ -107,8 +126,8 @@ class SiteSpider(scrapy.Spider):
 
     # -- discovered URLs -----------------------------------------------------------------------
 
-    def discovered(self, raw_url: str, base: str, source: str, published: str | None = None):
-        """A request for a URL a feed or sitemap lists, or None (counted) if it is not wanted."""
+    def _wanted(self, raw_url: str, base: str) -> str | None:
+        """The canonical URL of an article a feed or sitemap lists, or None (counted) if not wanted."""
         url = canonicalize(urljoin(base, raw_url.strip()))
         if not url.startswith(("http://", "https://")):
             self.crawler.stats.inc_value("newssieve/links/not_http")
@@ -122,7 +141,7 @@ class SiteSpider(scrapy.Spider):
         if not self.site.is_article_url(url):
             self.crawler.stats.inc_value("newssieve/links/not_article")
             return None
-        return self.request(url, "article", source=source, ns_published=published)
+        return url
 
     def followed(self, url: str, source: str, depth: int):
         """A request for a link found on a page, or None."""
@@ -168,57 +187,100 @@ class SiteSpider(scrapy.Spider):
 
     # -- callbacks -----------------------------------------------------------------------------
 
-    def parse_feed(self, response):
+    async def parse_feed(self, response) -> list:
         if response.status == 304:
             self._not_modified(response)
-            return
+            return []
         try:
             body = maybe_gunzip(response.body, self._sitemap_max())
             content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
             feed = parse_feed(body, response.url, content_type)
         except DocumentError as exc:
             self._document_error(response, exc)
-            return
+            return []
         if feed.bozo:
             self.crawler.stats.inc_value("newssieve/feeds/lenient")
-        yield from self._listed(response, feed.links, "newssieve/feeds/entries")
+        await self._listed(response, feed.links, "newssieve/feeds/entries")
+        return []
 
-    def parse_sitemap(self, response):
+    async def parse_sitemap(self, response) -> list:
         if response.status == 304:
-            for url in self._not_modified(response):
-                yield self.request(url, "sitemap", source=response.url)
-            return
+            return [self.request(url, "sitemap", source=response.url) for url in self._not_modified(response)]
         try:
             body = maybe_gunzip(response.body, self._sitemap_max())
-            sitemap = parse_sitemap(body)
+            sitemap = stream_sitemap(body)
+            if sitemap.kind == "index":
+                return self._sitemap_children(response, sitemap.links)
+            await self._listed(response, sitemap.links, "newssieve/sitemaps/entries")
         except DocumentError as exc:
             if exc.kind == "not_sitemap":  # a feed listed as a sitemap: read it as one
-                yield from self.parse_feed(response)
-                return
+                return await self.parse_feed(response)
             self._document_error(response, exc)
-            return
-        if sitemap.kind == "index":
-            children = []
-            for link in sitemap.links:
-                url = canonicalize(urljoin(response.url, link.url))
-                if self.site.allows_url(url):
-                    children.append(url)
-                else:
-                    self.crawler.stats.inc_value("newssieve/links/offsite")
-            self.crawler.stats.inc_value("newssieve/sitemaps/children", len(children))
-            self.validators.remember(response.url, self._headers(response), children)
-            for url in children:
-                yield self.request(url, "sitemap", source=response.url)
-            return
-        yield from self._listed(response, sitemap.links, "newssieve/sitemaps/entries")
+        return []
 
-    def _listed(self, response, links, stat: str):
-        """Requests for the articles a feed or sitemap lists; its validators are remembered for the
-        next run's conditional GET."""
-        self.crawler.stats.inc_value(stat, len(links))
-        requests = [self.discovered(link.url, response.url, response.url, link.published) for link in links]
+    def _sitemap_children(self, response, links: Iterable[Link]) -> list:
+        children = []
+        for link in links:
+            url = canonicalize(urljoin(response.url, link.url))
+            if self.site.allows_url(url):
+                children.append(url)
+            else:
+                self.crawler.stats.inc_value("newssieve/links/offsite")
+        self.crawler.stats.inc_value("newssieve/sitemaps/children", len(children))
+        self.validators.remember(response.url, self._headers(response), children)
+        return [self.request(url, "sitemap", source=response.url) for url in children]
+
+    async def _listed(self, response, links: Iterable[Link], stat: str) -> None:
+        """Offer the articles a feed or sitemap lists to the run's selection, reading the listing in
+        batches (raises DocumentError if it turns out malformed: then none of it counts). Its
+        validators are remembered for the next run's conditional GET, and forgotten if some of its
+        articles are left over (the budget), so it is read in full next time."""
+        mine = Newest(self.site.max_pages)
+        left_over = 0
+        try:
+            for batch in _batches(links, CHECK_BATCH):
+                self.crawler.stats.inc_value(stat, len(batch))
+                left_over += await self._select(batch, response.url, mine)
+        except (RedisError, OSError) as exc:
+            self.report.error(response.url, "state", f"could not check which articles are stored: {exc}")
+            self.validators.forget(response.url)
+            return
         self.validators.remember(response.url, self._headers(response))
-        yield from (r for r in requests if r is not None)
+        for candidate in mine.drain():
+            self._leave_over(self.selected.offer(candidate))
+        if left_over:
+            self.crawler.stats.inc_value("newssieve/over_budget", left_over)
+            self.validators.forget(response.url)
+
+    async def _select(self, links: list[Link], source: str, selection: Newest) -> int:
+        """Offer a batch of listed links to `selection`, those not stored yet; how many were left out."""
+        wanted = [(url, link) for link in links if (url := self._wanted(link.url, source))]
+        known = set() if self.refetch else await stored_among([url for url, _ in wanted])
+        if known:
+            self.crawler.stats.inc_value("newssieve/articles_known", len(known))
+        left_over = 0
+        for url, link in wanted:
+            if url not in known:
+                key = listed_key(link.published, link.lastmod, next(self._listed_seq))
+                left_over += selection.offer(Candidate(key, url, link.published, source)) is not None
+        return left_over
+
+    def _leave_over(self, candidate: Candidate | None) -> None:
+        """A page the budget leaves for the next run: counted, and its listing read in full next time."""
+        if candidate is not None:
+            self.crawler.stats.inc_value("newssieve/over_budget")
+            self.validators.forget(candidate.source)
+
+    def _request_selected(self) -> None:
+        """Every listing read and nothing else to do: request the selected articles, newest first."""
+        chosen = self.selected.drain()
+        if not chosen:
+            return
+        for candidate in chosen:
+            request = self.request(candidate.url, "article", source=candidate.source,
+                                   ns_published=candidate.published, ns_known_checked=not self.refetch)
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     def parse_robots(self, response):
         if response.status == 304:
@@ -321,13 +383,14 @@ class SiteSpider(scrapy.Spider):
 
 def _recency(published: str | None) -> int:
     """0..99: higher for a more recent listed publication date (one step a day, 99 days back)."""
-    if not published:
+    when = listed_timestamp(published)
+    if when is None:
         return 0
-    try:
-        when = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return 0
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    age_days = (datetime.now(UTC) - when).days
+    age_days = int((time.time() - when) // 86400)
     return max(0, min(99, 99 - age_days))
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
