@@ -521,7 +521,7 @@ def test_a_short_unpunctuated_list_does_not_trigger_the_full_cascade(monkeypatch
 def test_library_errors_become_a_parse_error_reason(monkeypatch):
     import workers.clean
 
-    def broken(tree, url):
+    def broken(tree, url, title=""):
         raise ValueError("cannot handle this")
 
     monkeypatch.setattr(workers.clean, "extract_blocks", broken)

@@ -5,9 +5,11 @@ each in its own module:
 
 1. `clean_input`  make the string safe to parse (binary, encoding damage, size bound), parse it;
 2. `clean_meta`   title, authors, date, language, site name;
-3. `clean_body`   trafilatura's main text, cut into one block per paragraph;
+3. `clean_body`   trafilatura's main text (a second opinion when the fast path's choice is
+                  doubtful), cut into one block per paragraph;
 4. `clean_rules`  drop what trafilatura keeps but is not the article (headline repeats,
-                  "see also" lines, link teasers, bios, share and copyright lines).
+                  "see also" lines, link teasers, bios, share and copyright lines), for a
+                  structural reason (links, position after the story), not wording alone.
 
 Site-level boilerplate (a paragraph repeated on many pages of one site) is not decided
 here; it is built on top of `Article.paragraphs`.
@@ -45,7 +47,8 @@ def _clean_parsed(html: str, url: str | None) -> Article:
         return Article(empty_reason="parse error: no document")
     meta = extract_metadata(tree, url)
     site_names = [meta.site_name or "", host_label(url)]
-    blocks = drop_boilerplate(extract_blocks(tree, url), meta.title_variants, meta.authors, site_names)
+    body = extract_blocks(tree, url, meta.title)
+    blocks = drop_boilerplate(body, meta.title_variants, meta.authors, site_names)
     paragraphs = [b.text for b in blocks]
     text = "\n".join(paragraphs)
     return Article(

@@ -79,6 +79,8 @@ _WORD = re.compile(r"\w+")
 
 TAIL_WINDOW = 6
 """How many blocks at the end of the body the tail rules may look at."""
+BIO_SHARE = 0.5
+"""A bio is at most this share of the article text before it; more, and it is the article."""
 LINK_DENSE = 0.8
 """Share of a block's characters inside links above which it reads as a link, not a sentence."""
 
@@ -179,7 +181,11 @@ def _key(text: str) -> str:
 
 
 def _drop_see_also(blocks: list[Block]) -> list[Block]:
-    """Drop "see also: <link>" lines, and a bare "Related" heading with the link list it opens."""
+    """Drop "see also: <link>" lines, and a bare "Related" heading with the link list it opens.
+
+    The wording alone is not enough: a see-also line points elsewhere, so it holds a link or is
+    a label; a linkless full sentence ("Related to the budget, ...") is the article's.
+    """
     out: list[Block] = []
     skip_group = None
     for i, block in enumerate(blocks):
@@ -187,7 +193,7 @@ def _drop_see_also(blocks: list[Block]) -> list[Block]:
             continue
         skip_group = None
         match = _SEE_ALSO_START.match(block.text)
-        if match and words(block.text) <= 30:
+        if match and words(block.text) <= 30 and (block.link_chars or not _STRICT_END.search(block.text)):
             if words(block.text[match.end() :]) == 0 and i + 1 < len(blocks) and blocks[i + 1].group >= 0:
                 skip_group = blocks[i + 1].group  # a bare heading: the list after it is its links
             continue
@@ -244,17 +250,36 @@ def _drop_tail(blocks: list[Block], authors: list[str], site_names: list[str]) -
     """Cut trailing bios, credits, contact and follow lines, calls to act, copyright.
 
     Walks back from the end through at most TAIL_WINDOW blocks and stops at the first one
-    that reads as article text; a bio found there is cut with everything after it.
+    that reads as article text; a bio found there is cut with everything after it, unless
+    it is not an appendix to the story but the story itself (see `_is_appendix`).
     """
     floor = max(1, len(blocks) - TAIL_WINDOW)
     end = len(blocks)
     while True:
         while end > floor and _is_tail_matter(blocks[end - 1]):
             end -= 1
-        bio = _bio_start(blocks, end, floor, authors, site_names)
-        if bio is None:
+        found = _bio_start(blocks, end, floor, authors, site_names)
+        if found is None or not _is_appendix(blocks, found[0], end, found[1]):
             return blocks[:end]
-        end = bio
+        end = found[0]
+
+
+def _is_appendix(blocks: list[Block], start: int, end: int, person: str | None) -> bool:
+    """True when blocks[start:end] can be a bio appended to the story, not the story itself.
+
+    A bio is short beside the article (at most BIO_SHARE of the text before it), and a person's
+    bio is about someone the story does not speak of: an article whose paragraphs name that
+    person (surname) is about them (a profile, a press release on a new executive), and its
+    closing paragraphs on their career are the article.
+    """
+    before = sum(words(b.text) for b in blocks[:start])
+    if sum(words(b.text) for b in blocks[start:end]) > BIO_SHARE * before:
+        return False
+    if person is None:
+        return True
+    surname = _key(person).split()[-1]
+    told = [b.text for b in blocks[:start] if words(b.text) >= 12]
+    return not any(surname in _key(text).split() for text in told)
 
 
 def _is_tail_matter(block: Block) -> bool:
@@ -273,24 +298,25 @@ def _is_tail_matter(block: Block) -> bool:
 
 def _bio_start(
     blocks: list[Block], end: int, floor: int, authors: list[str], site_names: list[str]
-) -> int | None:
-    """Index where a bio starts in blocks[floor:end], or None.
+) -> tuple[int, str | None] | None:
+    """(index where a bio starts in blocks[floor:end], the person it is about or None), or None.
 
     A bio opens with an author's name, or with the site's name followed by "is"/"ist"/...
     ("Acme is a global provider of ..."), possibly under a line holding only a name.
     """
-    people = [a.casefold() for a in authors if len(a.split()) >= 2]  # a person, not "Reuters"
+    people = [a for a in authors if len(a.split()) >= 2]  # a person, not "Reuters"
     sites = [s.casefold() for s in site_names if s and len(s) >= 4]
     for i in range(end - 1, floor - 1, -1):
         text = blocks[i].text
         folded = text.casefold()
         above = blocks[i - 1].text if i > 0 else ""
         if _is_name_line(above) and folded.startswith(above.casefold() + " "):
-            return i - 1
-        if any(folded.startswith(p) and words(text) > 8 for p in people):
-            return i
+            return i - 1, above
+        for person in people:
+            if folded.startswith(person.casefold()) and words(text) > 8:
+                return i, person
         if any(folded.startswith(s) and _BIO_VERB.match(text[len(s) :].strip()) for s in sites):
-            return i
+            return i, None
     return None
 
 

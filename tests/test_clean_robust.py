@@ -1,0 +1,130 @@
+"""The cleaner on pages where single-page rules and trafilatura's fast path used to fail: an
+article whose subject is a person's career, a short article beside a longer box about another
+subject, and text the body tree carries outside its paragraphs."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from workers.clean import clean
+from workers.clean_body import _walk
+
+URL = "https://www.northwind.example/press/2026/03/new-cfo/"
+
+RELEASE = [
+    "Northwind Bank today announced the appointment of Maria Keller as chief financial officer, "
+    "effective March 1, succeeding Tom Berg, who retires after eleven years in the role.",
+    "Keller joins from Harbour Insurance, where she led the finance department through two "
+    "acquisitions and a listing on the stock exchange, the bank said in a statement on Monday.",
+]
+CAREER = [
+    "Maria Keller began her career as an auditor in Hamburg in 2001 and moved to corporate finance "
+    "four years later, first as a controller and then as head of treasury at a shipping group.",
+    "Maria Keller holds a degree in economics from the University of Kiel and an MBA from a business "
+    "school in Lyon, and she sits on the supervisory board of a regional energy cooperative.",
+    "Maria Keller was named one of the country's leading finance executives by a business magazine "
+    "in 2019 and has taught corporate finance as a guest lecturer at two universities since then.",
+]
+
+
+def page(body: str, head: str = "", title: str = "Northwind Bank names Maria Keller finance chief") -> str:
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>{head}</head>"
+        f"<body><header><nav><a href='/'>Home</a> <a href='/press'>Press</a></nav></header>"
+        f"<main><article><h1>{title}</h1>{body}</article></main></body></html>"
+    )
+
+
+def paragraphs(texts: list[str]) -> str:
+    return "".join(f"<p>{t}</p>" for t in texts)
+
+
+def test_a_press_release_on_a_new_executive_keeps_her_career_under_a_name_line():
+    """A name line followed by a paragraph opening with that name reads like an author box; but
+    the release names her from its first paragraph, so it is about her."""
+    body = paragraphs(RELEASE) + "<p><strong>Maria Keller</strong></p>" + paragraphs(CAREER)
+    art = clean(page(body), URL)
+    assert art.paragraphs == RELEASE + ["Maria Keller"] + CAREER
+
+
+def test_a_press_release_whose_author_tag_names_the_executive_keeps_her_career():
+    head = '<meta name="author" content="Maria Keller">'
+    art = clean(page(paragraphs(RELEASE + CAREER), head=head), URL)
+    assert art.authors == ["Maria Keller"]
+    assert art.paragraphs == RELEASE + CAREER
+
+
+def test_a_bio_longer_than_the_story_before_it_is_the_story():
+    """An author's bio is a short note after the story; as long as the story, it is the story."""
+    head = '<meta name="author" content="Jane Roe">'
+    story = ["The ferry to the island runs again from Monday after the storm damaged its pier last month."]
+    about = [
+        "Jane Roe spent thirty years on the island's ferries, first as a deckhand and then as a captain, "
+        "and tells in this column what the crossing was like in the winters before the new pier."
+    ]
+    art = clean(page(paragraphs(story + about), head=head, title="Back on the ferry"), URL)
+    assert art.paragraphs == story + about
+
+
+def test_a_real_author_bio_after_the_press_release_is_still_dropped():
+    head = '<meta name="author" content="Jane Roe">'
+    bio = (
+        "<p>Jane Roe covers banking and insurance for the paper. She previously reported on "
+        "education in the northern suburbs and has won two regional journalism awards.</p>"
+    )
+    art = clean(page(paragraphs(RELEASE + CAREER) + bio, head=head), URL)
+    assert art.paragraphs == RELEASE + CAREER
+
+
+ARTICLE = [
+    "The regional library will reopen its main reading room on Monday after eight months of "
+    "repairs to the roof and the heating system.",
+    "Visitors can borrow books again from nine in the morning, the library said, and the "
+    "children's corner will open a week later.",
+    "The repairs cost 1.2 million euros, most of it paid by the state.",
+]
+BOX = [
+    f"Stop {i} of our travel feature: the coastal railway winds past cliffs, fishing villages and "
+    "vineyards, and the journey from the capital to the southern harbour takes most of a day."
+    for i in range(8)
+]
+
+
+def test_a_box_about_another_subject_longer_than_a_short_article_is_not_taken():
+    """trafilatura (fast path and full cascade alike) takes the longer box, marked up like an
+    article body; none of its words are the title's, so the article is looked for elsewhere."""
+    body = (
+        "<header><nav><a href='/'>Home</a> <a href='/city'>City</a></nav></header><div class='page'>"
+        "<h1>Library reopens its reading room after repairs</h1>"
+        f"<div class='story'>{paragraphs(ARTICLE)}</div>"
+        f"<div class='entry-content feature'><h3>Travel: the coastal railway</h3>{paragraphs(BOX)}</div>"
+        "</div><footer><p>© 2026 Example Daily</p></footer>"
+    )
+    html = (
+        "<html lang='en'><head><title>Library reopens its reading room after repairs | Example Daily"
+        f"</title></head><body>{body}</body></html>"
+    )
+    art = clean(html, "https://www.exampledaily.example/city/library-reopens/")
+    assert art.paragraphs == ARTICLE
+
+
+def test_a_sentence_that_starts_like_a_see_also_line_is_kept():
+    related = "Related to the appointment, the bank will also name a new head of risk by the summer."
+    story = RELEASE + [related]
+    art = clean(page(paragraphs(story)), URL)
+    assert art.paragraphs == story
+
+
+def test_text_loose_in_the_body_tree_is_a_paragraph():
+    body = etree.fromstring("<body>Opening.<head>Heading</head>Loose text.<p>A paragraph.</p></body>")
+    assert [b.text for b in _walk(body)] == ["Opening.", "Heading", "Loose text.", "A paragraph."]
+
+
+def test_text_is_in_one_unicode_form_without_invisible_characters():
+    story = ["Die Kindersitze wurden gepru\u0308ft, und die Ergeb\u00adnisse\u200b sind ab heute online, "
+             "teilte der Verband am Dienstag in Berlin mit, nach einer langen Reihe von Tests."]
+    art = clean(page(paragraphs(story), title="Kindersitze geprüft"), URL)
+    assert art.paragraphs == [
+        "Die Kindersitze wurden geprüft, und die Ergebnisse sind ab heute online, "
+        "teilte der Verband am Dienstag in Berlin mit, nach einer langen Reihe von Tests."
+    ]
