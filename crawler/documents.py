@@ -10,6 +10,7 @@ the crawl summary.
 from __future__ import annotations
 
 import io
+import json
 import re
 import time
 import zlib
@@ -21,6 +22,8 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = b"\xef\xbb\xbf"
+JSON_FEED_VERSION = re.compile(r"^https?://jsonfeed\.org/version/1(\.\d+)?/?$")
 
 
 class DocumentError(Exception):
@@ -59,6 +62,18 @@ def bounded_gunzip(data: bytes, max_size: int) -> bytes:
 
 def maybe_gunzip(data: bytes, max_size: int) -> bytes:
     return bounded_gunzip(data, max_size) if data[:2] == GZIP_MAGIC else data
+
+
+def without_bom(data: bytes) -> bytes:
+    """The document without leading white space and UTF-8 byte order mark (real sites put both
+    before `<?xml`, which XML parsers refuse)."""
+    data = data.lstrip()
+    return data[len(UTF8_BOM):].lstrip() if data.startswith(UTF8_BOM) else data
+
+
+def looks_like_json(data: bytes) -> bool:
+    """True when the document is a JSON object, whatever its Content-Type says."""
+    return without_bom(data[:1024]).startswith(b"{")
 
 
 def safe_xml_root(data: bytes, what: str):
@@ -130,7 +145,10 @@ def stream_sitemap(data: bytes) -> SitemapStream:
     Raises DocumentError(kind="not_sitemap") when the document is a feed, and other DocumentErrors
     when it is no sitemap at all (here) or is malformed further on (while its links are read).
     """
-    head = data.lstrip()[:512].lower()
+    data = without_bom(data)
+    head = data[:512].lower()
+    if head.startswith(b"{"):
+        raise DocumentError("not_sitemap", "a JSON document (JSON Feed?), not a sitemap")
     if head and not head.startswith(b"<"):
         return SitemapStream("urlset", _text_links(data))
     events = _xml_events(data)
@@ -209,7 +227,15 @@ def _iso(parsed: time.struct_time | None) -> str | None:
 
 
 def parse_feed(data: bytes, url: str = "", content_type: str | None = None) -> Feed:
-    """An RSS or Atom feed. Entity declarations are refused before feedparser sees the data."""
+    """An RSS, Atom or JSON Feed, recognised by its content (the Content-Type is often wrong)."""
+    data = without_bom(data)
+    if looks_like_json(data):
+        return parse_json_feed(data)
+    return _parse_xml_feed(data, url, content_type)
+
+
+def _parse_xml_feed(data: bytes, url: str, content_type: str | None) -> Feed:
+    """RSS or Atom with feedparser. Entity declarations are refused before feedparser sees the data."""
     import feedparser
 
     try:
@@ -243,6 +269,51 @@ def parse_feed(data: bytes, url: str = "", content_type: str | None = None) -> F
     if not links and (bozo or not version):
         raise DocumentError("malformed_feed", f"malformed feed: {bozo or 'not RSS or Atom'}")
     return Feed(title=parsed.feed.get("title"), links=links, version=version, bozo=bozo)
+
+
+def parse_json_feed(data: bytes) -> Feed:
+    """A JSON Feed, version 1 or 1.1 (jsonfeed.org): each item's `url` (else an http(s) `id`),
+    dated by `date_published` (else `date_modified`)."""
+    try:
+        document = json.loads(without_bom(data).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise DocumentError("malformed_feed", f"malformed JSON Feed: {exc}"[:300]) from exc
+    if not isinstance(document, dict) or not isinstance(document.get("items"), list):
+        raise DocumentError("malformed_feed", "malformed JSON Feed: no 'items' list")
+    version = str(document.get("version") or "")
+    bozo = None if JSON_FEED_VERSION.match(version) else f"not a JSON Feed version: {version[:80]!r}"
+    links = []
+    for item in document["items"]:
+        if not isinstance(item, dict):
+            continue
+        url = item.get("url")
+        if not isinstance(url, str) or not url.strip():
+            url = item.get("id") if str(item.get("id", "")).startswith(("http://", "https://")) else None
+        if url:
+            links.append(Link(url.strip(), published=_json_date(item)))
+    if bozo and not links:
+        raise DocumentError("malformed_feed", f"malformed JSON Feed: {bozo}")
+    title = document.get("title")
+    minor = version.rstrip("/").rsplit("/", 1)[-1] if not bozo else ""
+    return Feed(title=title if isinstance(title, str) else None, links=links,
+                version=f"json{minor.replace('.', '')}", bozo=bozo)
+
+
+def _json_date(item: dict) -> str | None:
+    """An item's RFC 3339 date as ISO 8601 UTC, or None when absent or unreadable."""
+    from datetime import UTC, datetime
+
+    for key in ("date_published", "date_modified"):
+        value = item.get(key)
+        if isinstance(value, str) and value.strip():
+            try:
+                when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None
 
 
 def robots_sitemaps(text: str) -> list[str]:

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from newssieve.cli.crawl import COMMANDS
+from newssieve.cli.sites import COMMANDS as SITES_COMMANDS
 from newssieve.ops.crawl_runner import run_crawl
 from newssieve.settings import PROJECT_ROOT
 from newssieve.store.crawl_runs import HISTORY_LENGTH, CrawlLock, last_runs, record_run
@@ -33,7 +34,7 @@ def cli() -> None:
     """The crawl commands alone (as `newssieve` registers them)."""
 
 
-for _command in COMMANDS:
+for _command in [*COMMANDS, *SITES_COMMANDS]:
     cli.add_command(_command)
 
 

@@ -1,4 +1,4 @@
-"""`newssieve crawl`, `newssieve sites`, `newssieve crawl-runs`, `newssieve ingest`."""
+"""`newssieve crawl`, `newssieve crawl-runs`, `newssieve ingest` (`newssieve sites` is in cli/sites.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 import click
 
 from newssieve.ops.crawl_runner import EXIT_CODES, run_crawl
-from newssieve.redis_conn import answers, redis_available, redis_url
-from newssieve.sites import Site, SitesFileError, load_sites
+from newssieve.redis_conn import redis_available
+from newssieve.sites import SitesFileError, load_sites
 from newssieve.store.crawl_runs import crawl_lock_holder, last_runs, now, run_summary
 
 
@@ -195,83 +195,6 @@ def _redis_or_exit() -> Iterator[None]:
         manager.__exit__(None, None, None)
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the sites and errors as JSON.")
-@click.option("--runs/--no-runs", default=True, help="Show each site's last run (needs Redis).")
-def sites(as_json: bool, runs: bool) -> None:
-    """List the sites of the sites file: schedule, discovery, enabled, last run; and its errors (exit 1)."""
-    try:
-        sites_file = load_sites()
-    except SitesFileError as exc:
-        _fail(str(exc))
-    last = _last_run_of_each(list(sites_file.sites)) if runs else {}
-    rows = [_site_row(site, last.get(site.name)) for site in sites_file.sites.values()]
-    if as_json:
-        click.echo(json.dumps({"path": str(sites_file.path), "sites": rows, "errors": sites_file.errors}))
-    elif sys.stdout.isatty():
-        _print_sites_table(str(sites_file.path), rows)
-    else:
-        for row in rows:
-            click.echo("\t".join(_site_cells(row, ("enabled", "disabled"), ",")))
-    for error in sites_file.errors:
-        _echo_err(f"error: {error}")
-    if sites_file.errors:
-        sys.exit(1)
-
-
-def _last_run_of_each(names: list[str]) -> dict[str, dict[str, Any]]:
-    """{site: its last run summary, {} when none}; {} when no Redis answers."""
-    try:
-        if not answers(redis_url()):
-            return {}
-        return {name: (last_runs(name, 1) or [{}])[0] for name in names}
-    except Exception:  # the listing works without Redis
-        return {}
-
-
-def _site_row(site: Site, run: dict[str, Any] | None) -> dict[str, Any]:
-    """One site of `newssieve sites --json`."""
-    discovery = [
-        f"{len(v)} {k}"
-        for k, v in (("feeds", site.feeds), ("sitemaps", site.sitemaps), ("start_urls", site.start_urls))
-        if v
-    ]
-    return {
-        "name": site.name,
-        "enabled": site.enabled,
-        "schedule": site.schedule,
-        "discovery": ", ".join(discovery),
-        "domains": site.domains,
-        "max_pages": site.max_pages,
-        "last_run": {k: run.get(k) for k in ("finished", "status", "pages", "articles_new")} if run else None,
-    }
-
-
-def _site_cells(row: dict[str, Any], yes_no: tuple[str, str], domains_sep: str) -> list[str]:
-    """A row's columns as text: site, enabled, schedule, discovery, domains, last run."""
-    run = row["last_run"]
-    return [
-        row["name"],
-        yes_no[0] if row["enabled"] else yes_no[1],
-        row["schedule"],
-        row["discovery"],
-        domains_sep.join(row["domains"]),
-        f"{run['status']} {run['finished']}" if run else "-",
-    ]
-
-
-def _print_sites_table(title: str, rows: list[dict[str, Any]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left")
-    for column in ("site", "enabled", "schedule", "discovery", "domains", "last run"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*_site_cells(row, ("yes", "no"), ", "))
-    Console().print(table)
-
-
 @click.command("crawl-runs")
 @click.argument("site")
 @click.option("-n", "count", default=10, show_default=True, help="How many runs, newest first.")
@@ -323,4 +246,4 @@ def ingest(path: str, wait: bool, timeout: float, as_json: bool) -> None:
         sys.exit(1)
 
 
-COMMANDS = [crawl, sites, crawl_runs, ingest]
+COMMANDS = [crawl, crawl_runs, ingest]
