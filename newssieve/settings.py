@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         description="Link translated copies across languages (loads a sentence encoder in each worker "
         "process); false: no encoder, no translation band tables.",
     )
+    translation_candidates: int = Field(
+        default=8, ge=1, le=64,
+        description="Translation candidates verified per article at most: of the 128 articles sharing the "
+        "most translation bands with it (then the latest), those with the nearest lead signatures; the cost "
+        "per article does not grow with the index (bench/dedup_translation_scale.py).",
+    )
 
     # Processing
     task_max_retries: int = 5
@@ -73,6 +79,15 @@ class Settings(BaseSettings):
     api_token: str | None = None
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where the API is reached from outside: the id and links of the Atom and RSS feeds "
+        "(never taken from the request's Host header).",
+    )
+    api_keep_alive_timeout: int = Field(default=5,
+                                        description="Seconds an idle keep-alive connection stays open.")
+    api_header_timeout: float = Field(
+        default=10.0, description="Seconds a client has to send a request's line and headers (slow clients).")
 
     @property
     def effective_user_agent(self) -> str:

@@ -18,4 +18,5 @@ def test_key_names_stay_as_they_were():
     assert [keys.crawl_lock("s"), keys.crawl_runs("s"), keys.http("http://s.example/feed.xml")] == [
         "p:crawl:s:lock", "p:crawl:s:runs", "p:http:7ec411be12e2aafc6857dfd9"]
     assert keys.unacked == "p:unacked"
+    assert [keys.data_errors, keys.data_errors_latest] == ["p:data_errors", "p:data_errors:latest"]
     assert keys.queue_lists("process") == ["p:process"] + [f"p:process\x06\x16{n}" for n in range(1, 10)]

@@ -5,6 +5,7 @@ setting turns it off, and removal and expiry leave no translation entries behind
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from newssieve.models import Article, Page
 from newssieve.settings import PROJECT_ROOT, Settings
 from newssieve.store.articles import Store
 from newssieve.store.retention import expire_older_than
-from newssieve.store.story_index import StoryIndex, audit
+from newssieve.store.story_index import StoryIndex, TranslationEntry, audit, signature_keys
 from workers.fingerprint import fingerprint
 from workers.translation_match import TranslationMatcher
 
@@ -193,3 +194,67 @@ def test_the_fast_tokenizer_gives_the_models_own_tokens():
     texts += ["Врио главы Хабаровского края рассказал о поездке.", "東京都は２０２４年に発表した。"]
     assert [fast.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts] == [
         pure.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+
+
+def file_entry(index: StoryIndex, aid: str, keys: list[tuple[int, int]], n: int, signature: bytes = b""):
+    """Index a made-up article (its own words) filed and probing under the given translation keys and
+    its signature's."""
+    keys = [*signature_keys(signature), *keys]
+    rng = random.Random(aid)
+    text = " ".join(f"w{rng.randrange(10**9)}" for _ in range(60))
+    fp = fingerprint(text)
+    index.client.hset(f"{index.prefix}article:{aid}", mapping={"published_ts": n, "feeds": "all"})
+    return index.index(aid, fp.signature, fp.shingles, fp.exact_hash, float(n), ["all"],
+                       TranslationEntry(keys, keys, b"blob " + aid.encode(), signature))
+
+
+def test_candidates_are_bounded_however_many_articles_share_the_keys(client):
+    """Many articles under the same probe keys: the index returns at most `translation_candidates`,
+    (without signatures) those sharing the most bands first, then the most recent."""
+    index = StoryIndex(client, settings=Settings(translation_candidates=5))
+    keys = [(0, 1), (1, 2), (2, 3), (16, 0x1234)]
+    for n in range(60):
+        file_entry(index, f"crowd{n}", keys[:1], n)  # one band in common
+    for n in range(3):
+        file_entry(index, f"close{n}", keys, 100 + n)  # every band
+    for n in range(40):
+        file_entry(index, f"two{n}", keys[2:], 200 + n)  # two bands, among them an evidence band
+    result = file_entry(index, "probe", keys, 300)
+    assert [c.id for c in result.candidates] == ["close2", "close1", "close0", "two39", "two38"]
+    assert result.candidates[0].blob == b"blob close2"
+    only_one = file_entry(index, "probe2", keys[:1], 301)
+    assert [c.id for c in only_one.candidates] == ["probe", "close2", "close1", "close0", "crowd59"]
+
+
+def test_a_crowded_key_is_read_from_its_latest_entries(client):
+    """Under a key shared by more articles than a probe reads (128), only the latest count; an older
+    article sharing other bands still ranks first."""
+    index = StoryIndex(client, settings=Settings(translation_candidates=3))
+    file_entry(index, "old", [(0, 7), (1, 8), (2, 9)], 0)
+    for n in range(200):
+        file_entry(index, f"crowd{n}", [(0, 7)], 1 + n)
+    result = file_entry(index, "probe", [(0, 7), (1, 8), (2, 9)], 500)
+    assert [c.id for c in result.candidates] == ["old", "crowd199", "crowd198"]
+    assert index.remove("crowd150") and index.remove("old")  # holes filled with the last numbers
+    ids = [c.id for c in file_entry(index, "probe2", [(0, 7)], 501).candidates]
+    assert len(ids) == 3 and not {"old", "crowd150"} & set(ids)
+
+
+def test_the_nearest_signatures_come_first(client):
+    """Among the articles sharing the most bands, the nearest signature wins over more shared bands; the
+    signature's 16-bit slices are bands 0.., removed with the article."""
+    index = StoryIndex(client, settings=Settings(translation_candidates=2))
+    rng = random.Random(5)
+    mine = bytes(rng.randrange(256) for _ in range(32))
+    near = bytes(x ^ (1 if k % 2 == 0 and k < 30 else 0) for k, x in enumerate(mine))  # 15 bits off
+    evidence = [(16, 1), (17, 2), (18, 3)]
+    for n in range(20):
+        far = mine[:4] + bytes(rng.randrange(256) for _ in range(28))  # bands 0, 1 and the evidence
+        file_entry(index, f"far{n}", evidence, n, far)
+    file_entry(index, "near", [], 50, near)  # band 15 only
+    result = file_entry(index, "probe", evidence, 60, mine)
+    assert [c.id for c in result.candidates][:1] == ["near"] and len(result.candidates) == 2
+    prefix = index.prefix
+    before = sum(audit(client, prefix).filed.values())
+    assert index.remove("near")
+    assert before - sum(audit(client, prefix).filed.values()) == 16 + Settings().lsh_bands + 1

@@ -42,6 +42,7 @@ SENTENCE_BITS = 256
 EVIDENCE_SENTENCES = 24
 MAX_NUMBERS, MAX_NAMES = 32, 40
 EVIDENCE_BANDS, EVIDENCE_ROWS = 10, 2
+EVIDENCE_BAND0 = LEAD_BITS // BAND_BITS  # evidence bands are numbered after the embedding bands
 VERSION = 2
 # version, lang, encoded; counts of sentences, numbers, names, evidence keys; bytes of lead, weak, one sketch
 HEAD = "<B2sBBBBBBBB"
@@ -247,14 +248,14 @@ def _weak_positions(fp: TranslationFingerprint, band: int) -> list[int]:
     return nibbles[band * WEAK_BITS:(band + 1) * WEAK_BITS]
 
 
-def band_keys(fp: TranslationFingerprint) -> list[str]:
-    """Keys under which the index files this article (one per band)."""
+def band_keys(fp: TranslationFingerprint) -> list[tuple[int, int]]:
+    """(band, 16-bit value) under which the index files this article: embedding bands 0-15, then the
+    evidence bands."""
     bands = range(len(fp.lead_bits) * 8 // BAND_BITS)
-    keys = [f"e{band}:{_band_value(fp.lead_bits, band):04x}" for band in bands]
-    return keys + _evidence_band_keys(fp)
+    return [(band, _band_value(fp.lead_bits, band)) for band in bands] + _evidence_band_keys(fp)
 
 
-def probe_keys(fp: TranslationFingerprint) -> list[str]:
+def probe_keys(fp: TranslationFingerprint) -> list[tuple[int, int]]:
     """Keys to look up for candidates: each band as is and with its weak bits flipped."""
     keys = []
     for band in range(len(fp.lead_bits) * 8 // BAND_BITS):
@@ -264,14 +265,17 @@ def probe_keys(fp: TranslationFingerprint) -> list[str]:
                 flipped = value
                 for pos in flips:
                     flipped ^= 1 << (BAND_BITS - 1 - pos)  # packbits is big-endian within the band
-                keys.append(f"e{band}:{flipped:04x}")
+                keys.append((band, flipped))
     return keys + _evidence_band_keys(fp)
 
 
-def _evidence_band_keys(fp: TranslationFingerprint) -> list[str]:
-    rows = fp.evidence_keys
-    return [f"x{i}:" + ".".join(f"{v:x}" for v in rows[i * EVIDENCE_ROWS:(i + 1) * EVIDENCE_ROWS])
-            for i in range(len(rows) // EVIDENCE_ROWS)]
+def _evidence_band_keys(fp: TranslationFingerprint) -> list[tuple[int, int]]:
+    """One key per evidence band, its rows hashed to 16 bits: at 100k+ articles a value is shared by a few
+    articles (entries cost ~5 bytes instead of a field's ~14); the chance ones are single-band
+    candidates, which the index ranks last."""
+    rows, r = fp.evidence_keys, EVIDENCE_ROWS
+    return [(EVIDENCE_BAND0 + i, _hash16(".".join(f"{v:x}" for v in rows[i * r:(i + 1) * r])))
+            for i in range(len(rows) // r)]
 
 
 def verify_translation(a: TranslationFingerprint, b: TranslationFingerprint) -> Verdict:

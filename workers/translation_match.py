@@ -40,7 +40,8 @@ class TranslationMatcher:
         fp = translation_fingerprint(article.title, article.paragraphs, article.lang)
         if fp is None:
             return None, None
-        entry = TranslationEntry(band_keys(fp), probe_keys(fp), fp.for_verification().to_bytes())
+        entry = TranslationEntry(band_keys(fp), probe_keys(fp), fp.for_verification().to_bytes(),
+                                 signature=fp.lead_bits)
         return fp, entry
 
     def link(self, article_id: str, fp, result: IndexResult) -> Linked:

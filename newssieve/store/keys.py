@@ -100,6 +100,16 @@ class Keys:
         """set of the stage names that recorded counters."""
         return f"{self.prefix}stats:_stages"
 
+    @property
+    def data_errors(self) -> str:
+        """string: how many malformed records readers skipped (store/data_errors.py)."""
+        return f"{self.prefix}data_errors"
+
+    @property
+    def data_errors_latest(self) -> str:
+        """zset of the latest malformed records skipped (JSON {key, why}) scored by when."""
+        return f"{self.prefix}data_errors:latest"
+
     # -- crawls -------------------------------------------------------------------------------------
 
     def crawl_lock(self, site: str) -> str:
@@ -124,6 +134,27 @@ class Keys:
     def unacked(self) -> str:
         """hash delivery tag -> JSON [message, exchange, routing key] of messages taken, not yet acked."""
         return f"{self.prefix}unacked"
+
+    @property
+    def unacked_index(self) -> str:
+        """zset delivery tag -> when the message was taken (restored once past the visibility timeout)."""
+        return f"{self.prefix}unacked_index"
+
+    def binding(self, queue: str) -> str:
+        """set of the queue's exchange bindings (kombu's `_kombu.binding.<queue>`)."""
+        return f"{self.prefix}_kombu.binding.{queue}"
+
+    # -- Redis itself -------------------------------------------------------------------------------
+
+    @property
+    def oom(self) -> str:
+        """hash: when a worker first and last met Redis's maxmemory, and how often (store/memory.py)."""
+        return f"{self.prefix}redis:oom"
+
+    @property
+    def write_probe(self) -> str:
+        """string with a short expiry: a worker's test write (is Redis taking writes?)."""
+        return f"{self.prefix}redis:probe"
 
 
 class KeyOwner:

@@ -14,11 +14,15 @@
 --   rec:{n/32}   article records by number: chunk 0 = shingle count (4 bytes), exact
 --                hash (32 hex), article id; chunks 1.. = the compact signature
 --                (16-bit order-preserving codes, see story_index.py), 64 bytes per field.
---   xrec:{n/32}  translation records by number, for cross-language copies: field
---                slot * XCHUNKS + c holds 64-byte chunk c of: a 2-byte count k, the k 4-byte
---                table keys the article is filed under in lsh:{n} (hashed by story_index.py
---                from the workers' band keys, in their own key space), then the verification
---                blob (workers.translation; opaque here). Present only when translation
+--   xrec:{n/16}  translation records by number, for cross-language copies: field
+--                slot * XCHUNKS + c holds 64-byte chunk c of: the article's signature (1-byte
+--                length, then its bits: its 16-bit slices are the keys of bands 0..), a 2-byte
+--                count k, the k other keys the article is filed under (3 bytes each: band,
+--                16-bit value; a key's field in lsh:{n} is the first 4 bytes of
+--                sha1('xl' .. band .. value), a key space of its own), then the verification
+--                blob (workers.translation; opaque here).
+--                16 records a bucket, so a bucket stays listpack-encoded (at most 192 fields
+--                of 64 bytes) even when every record is long. Present only when translation
 --                matching filed the article.
 --   seq          the article number counter; article:{id}.seen_seq holds the number.
 --   cluster:{c}  zset of members by published time; rep:{c} feed -> representative.
@@ -31,11 +35,17 @@
 --               [12] jaccard threshold, [13] containment threshold, [14] min shingles
 --               for containment, [15] min jaccard for containment, [16] min shingles
 --               for near copies, [17] feeds (comma separated), [18] translation table keys
---               to file under (4 bytes each), [19] translation probe keys (4 bytes each),
---               [20] translation blob ('' = no translation matching for this article)
+--               to file under (band, value, table key: 7 bytes each), [19] translation probe keys (a 1-byte band
+--               number and the 4-byte key each, a band's probes together),
+--               [20] translation blob ('' = no translation matching for this article),
+--               [21] translation candidates returned at most, [22] the article's signature
+--               (bits, '' = none): its 16-bit slices are its bands 0.., so [18] starts with
+--               them and the record keeps the signature instead
 --               -> {status, cluster, match, jaccard, containment, canonical, merged, match
---                   kind, {candidate id, its cluster, its blob in hex, ...}}: the translation
+--                   kind, {candidate id, its cluster, its blob in hex, ...}}: the best translation
 --                   candidates found under the probe keys that are not in the article's cluster
+--                   (the SHORTLIST sharing the most bands, then the most recent; of those,
+--                   the nearest signatures)
 --               (an unchanged article files nothing new but still reports its candidates, so a
 --               worker that died between index and link links them when the page comes back)
 --   link:       [8..] ids of verified translations: merge their clusters with the article's
@@ -52,7 +62,14 @@ local CHUNK = 64 -- bytes per hash value: Redis keeps listpack encoding up to 64
 local RECORDS = 32 -- article records per rec bucket
 local SIG_CHUNKS = math.ceil(2 * perm / CHUNK)
 local XCHUNKS = 12 -- chunks of a translation record at most (story_index.py checks the size)
+local XRECORDS = 16 -- translation records per xrec bucket
 local MAX_SPLITS = 8 -- per call, so a lowered load setting cannot stall one call
+local PROBE_CHUNKS = 8 -- a translation probe reads at most this many chunks (the 128 latest numbers)
+local PER_CLUSTER = 2 -- translation candidates from one cluster at most (one verified member links it)
+local MAX_SKIPPED = 32 -- ranked translation candidates passed over (own cluster, cluster full) at most
+local SHORTLIST = 128 -- translation candidates (most bands, then latest) whose signatures are compared
+local NO_SIGNATURE = 64 -- their distance when a side has no signature (less the bands they share): about
+                        -- where translations end and chance neighbours begin, for 256-bit signatures
 
 local level, split, fields -- the band table's state, read by load_meta()
 local meta_key = p .. 'lsh:meta'
@@ -235,12 +252,19 @@ for i = 0, 255 do HEX[string.char(i)] = string.format('%02x', i) end
 
 local function xrecord_slot(num)
   local names = {}
-  local base = (num % RECORDS) * XCHUNKS
+  local base = (num % XRECORDS) * XCHUNKS
   for c = 0, XCHUNKS - 1 do names[#names + 1] = base + c end
-  return p .. 'xrec:' .. int(math.floor(num / RECORDS)), names
+  return p .. 'xrec:' .. int(math.floor(num / XRECORDS)), names
 end
 
--- {keys = packed 4-byte table keys, blob = bytes} or nil
+-- The keys a signature files under: its 16-bit slices, band b for slice b (3 bytes each: band, value).
+local function signature_keys(sig)
+  local out = {}
+  for b = 0, #sig / 2 - 1 do out[#out + 1] = string.char(b) .. string.sub(sig, 2 * b + 1, 2 * b + 2) end
+  return table.concat(out)
+end
+
+-- {sig = signature, keys = every key filed (3 bytes each: band, value), blob = bytes} or nil
 local function read_xrecord(num)
   local xkey, names = xrecord_slot(num)
   local parts = {}
@@ -250,13 +274,23 @@ local function read_xrecord(num)
   end
   if #parts == 0 then return nil end
   local raw = table.concat(parts)
-  local n = struct.unpack('>I2', raw)
-  return {keys = string.sub(raw, 3, 2 + 4 * n), blob = string.sub(raw, 3 + 4 * n)}
+  local s = string.byte(raw, 1)
+  local sig, n = string.sub(raw, 2, 1 + s), struct.unpack('>I2', raw, 2 + s)
+  local at = 4 + s
+  return {sig = sig, keys = signature_keys(sig) .. string.sub(raw, at, at + 3 * n - 1),
+          blob = string.sub(raw, at + 3 * n)}
 end
 
-local function write_xrecord(num, keys, blob)
+-- The signature alone: it sits in the record's first chunk.
+local function read_signature(num)
+  local head = redis.call('HGET', p .. 'xrec:' .. int(math.floor(num / XRECORDS)), (num % XRECORDS) * XCHUNKS)
+  return head and string.sub(head, 2, 1 + string.byte(head, 1))
+end
+
+-- Record: 1-byte signature length, signature, 2-byte count, the keys not derived from the signature, blob.
+local function write_xrecord(num, sig, keys, blob)
   local xkey, names = xrecord_slot(num)
-  local raw = struct.pack('>I2', #keys / 4) .. keys .. blob
+  local raw = string.char(#sig) .. sig .. struct.pack('>I2', #keys / 3) .. keys .. blob
   local args = {}
   for c = 1, math.ceil(#raw / CHUNK) do
     args[#args + 1] = names[c]
@@ -265,55 +299,154 @@ local function write_xrecord(num, keys, blob)
   redis.call('HSET', xkey, unpack(args))
 end
 
-local function each_key(packed, fn)
-  for i = 1, #packed, 4 do fn(struct.unpack('>I4', packed, i), string.sub(packed, i, i + 3)) end
-end
-
--- File the article under its translation keys and keep its record.
-local function file_translation(num, keys, blob)
-  local packed = pack(num)
-  each_key(keys, function(h, field)
-    local bkey = bucket(h)
+-- File the article under its translation keys (7 bytes each: band, value, table key; its signature's
+-- first) and keep its record.
+local function file_translation(num, filed, sig, blob)
+  local packed, keys = pack(num), {}
+  for i = 1, #filed, 7 do
+    if string.byte(filed, i) >= #sig / 2 then keys[#keys + 1] = string.sub(filed, i, i + 2) end
+    local field = string.sub(filed, i + 3, i + 6)
+    local bkey = bucket(struct.unpack('>I4', field))
     local chunks = read_chunks(bkey, field)
     if not holds(chunks, packed) then append(bkey, field, chunks, packed) end
-  end)
-  write_xrecord(num, keys, blob)
+  end
+  write_xrecord(num, sig, table.concat(keys), blob)
 end
 
 local function remove_translation(num)
   local xr = read_xrecord(num)
   if not xr then return end
   local packed = pack(num)
-  each_key(xr.keys, function(h, field) take_out(bucket(h), field, packed) end)
+  for i = 1, #xr.keys, 3 do
+    local h = tonumber(string.sub(redis.sha1hex('xl' .. string.sub(xr.keys, i, i + 2)), 1, 8), 16)
+    take_out(bucket(h), pack(h), packed)
+  end
   local xkey, names = xrecord_slot(num)
   redis.call('HDEL', xkey, unpack(names))
 end
 
--- The numbers filed under the probe keys, other than the article's own.
+-- The numbers filed under one translation key, at most its last `limit` chunks (numbers are appended, so
+-- these are mostly the latest; a removal moves the last number into its hole): a key shared by
+-- thousands of articles says little about any one of them, and reading it whole would make a probe's
+-- cost grow with the index.
+local function recent_chunks(bkey, field, limit)
+  local chunks = {}
+  while #chunks < limit do
+    local v = redis.call('HGET', bkey, chunk_name(field, #chunks))
+    if not v then return chunks end
+    chunks[#chunks + 1] = v
+    if #v < CHUNK then return chunks end
+  end
+  if redis.call('HEXISTS', bkey, chunk_name(field, limit)) == 0 then return chunks end
+  local lo, hi = limit, 2 * limit -- chunk lo exists; find the first missing one
+  while redis.call('HEXISTS', bkey, chunk_name(field, hi)) == 1 do lo, hi = hi, 2 * hi end
+  while hi - lo > 1 do
+    local mid = math.floor((lo + hi) / 2)
+    if redis.call('HEXISTS', bkey, chunk_name(field, mid)) == 1 then lo = mid else hi = mid end
+  end
+  local names = {}
+  for k = hi - limit, hi - 1 do names[#names + 1] = chunk_name(field, k) end
+  return redis.call('HMGET', bkey, unpack(names))
+end
+
+-- Per article number found under the probes (5 bytes each: band, 4-byte key; a band's probes are
+-- contiguous), the number of distinct bands it was found under. Returns the numbers by that count.
 local function probe_translation(num, probes)
-  local found, seen = {}, {[num] = true}
-  each_key(probes, function(h, field)
-    for _, c in ipairs(read_chunks(bucket(h), field)) do
+  local count, last, by_count, top = {}, {}, {}, 0
+  for i = 1, #probes, 5 do
+    local band, field = string.byte(probes, i), string.sub(probes, i + 1, i + 4)
+    for _, c in ipairs(recent_chunks(bucket(struct.unpack('>I4', field)), field, PROBE_CHUNKS)) do
       for at = 1, #c, 4 do
         local other = struct.unpack('>I4', c, at)
-        if not seen[other] then
-          seen[other] = true
-          found[#found + 1] = other
+        if other ~= num and last[other] ~= band then
+          last[other] = band
+          count[other] = (count[other] or 0) + 1
         end
       end
     end
-  end)
-  return found
+  end
+  for other, n in pairs(count) do
+    local list = by_count[n]
+    if not list then list = {}; by_count[n] = list end
+    list[#list + 1] = other
+    if n > top then top = n end
+  end
+  return {by_count = by_count, top = top}
 end
 
--- Flat {id, cluster, hex blob, ...} of the candidates outside cluster `cid`.
-local function translation_candidates(found, cid)
+-- The `need` largest numbers of a list, largest first (one pass; `need` is small).
+local function largest(list, need)
+  local best = {}
+  for _, x in ipairs(list) do
+    if #best < need or x > best[#best] then
+      local at = #best < need and #best + 1 or #best
+      while at > 1 and best[at - 1] < x do
+        best[at] = best[at - 1]
+        at = at - 1
+      end
+      best[at] = x
+    end
+  end
+  return best
+end
+
+local POP = {}
+for i = 0, 255 do
+  local n, x = 0, i
+  while x > 0 do n, x = n + x % 2, math.floor(x / 2) end
+  POP[i] = n
+end
+
+-- Bits that differ between a byte table and a string of the same length.
+local function hamming(mine, theirs)
+  local d, bxor = 0, bit.bxor
+  local b = {string.byte(theirs, 1, -1)}
+  for i = 1, #mine do d = d + POP[bxor(mine[i], b[i])] end
+  return d
+end
+
+-- Stage 1: the SHORTLIST numbers found under the most bands, ties to the most recent: {num, bands}.
+local function shortlist(found)
   local out = {}
-  for _, other in ipairs(found) do
-    local xr = read_xrecord(other)
-    local rec = xr and read_record(other, false)
+  for n = found.top, 1, -1 do
+    local list = found.by_count[n]
+    if list then
+      for _, other in ipairs(largest(list, SHORTLIST - #out)) do out[#out + 1] = {num = other, bands = n} end
+    end
+    if #out >= SHORTLIST then break end
+  end
+  return out
+end
+
+-- Stage 2 order: the nearest signature first (Hamming distance); when either side has none,
+-- NO_SIGNATURE less the bands shared; ties keep the stage-1 order. One short read per candidate.
+local function by_distance(short, sig)
+  local mine = {string.byte(sig, 1, -1)}
+  for i, c in ipairs(short) do
+    local theirs = #sig > 0 and read_signature(c.num)
+    if theirs and #theirs == #sig then c.dist = hamming(mine, theirs) else c.dist = NO_SIGNATURE - c.bands end
+    c.pos = i
+  end
+  table.sort(short, function(a, b)
+    if a.dist ~= b.dist then return a.dist < b.dist end
+    return a.pos < b.pos
+  end)
+  return short
+end
+
+-- Flat {id, cluster, hex blob, ...} of the best candidates outside cluster `cid`, at most `limit` and
+-- at most PER_CLUSTER from one cluster; reads at most limit + MAX_SKIPPED records.
+local function translation_candidates(found, cid, limit, sig)
+  local out, per, taken, looked = {}, {}, 0, 0
+  for _, c in ipairs(by_distance(shortlist(found), sig)) do
+    if taken >= limit or looked >= limit + MAX_SKIPPED then break end
+    looked = looked + 1
+    local rec = read_record(c.num, false)
     local theirs = rec and redis.call('HGET', p .. 'article:' .. rec.id, 'cluster')
-    if theirs and theirs ~= cid then
+    local xr = theirs and theirs ~= cid and (per[theirs] or 0) < PER_CLUSTER and read_xrecord(c.num)
+    if xr then
+      per[theirs] = (per[theirs] or 0) + 1
+      taken = taken + 1
       out[#out + 1] = rec.id
       out[#out + 1] = theirs
       out[#out + 1] = (string.gsub(xr.blob, '.', HEX))
@@ -518,11 +651,11 @@ local function unchanged(num, tr)
   local candidates = {}
   if tr.blob ~= '' then
     if not read_xrecord(num) then
-      file_translation(num, tr.keys, tr.blob)
+      file_translation(num, tr.keys, tr.sig, tr.blob)
       grow()
       save_meta()
     end
-    candidates = translation_candidates(probe_translation(num, tr.probes), cid)
+    candidates = translation_candidates(probe_translation(num, tr.probes), cid, tr.limit, tr.sig)
   end
   return {'unchanged', cid, f[1] or '', f[2] or '0', f[3] or '0', redis.call('HGET', p .. 'rep:' .. cid, 'all') or id, 0,
           f[4] or '', candidates}
@@ -532,7 +665,7 @@ local function index()
   local sig, nsh, exact, ts = ARGV[8], tonumber(ARGV[9]), ARGV[10], ARGV[11]
   local t = {jthr = tonumber(ARGV[12]), cthr = tonumber(ARGV[13]), cmin = tonumber(ARGV[14]),
              cjmin = tonumber(ARGV[15]), jmin = tonumber(ARGV[16])}
-  local tr = {keys = ARGV[18], probes = ARGV[19], blob = ARGV[20]}
+  local tr = {keys = ARGV[18], probes = ARGV[19], blob = ARGV[20], limit = tonumber(ARGV[21]), sig = ARGV[22]}
   load_meta()
   local num = number_of(id)
   if num then
@@ -546,10 +679,10 @@ local function index()
 
   local found = file_and_collect(num, sig, exact)
   write_record(num, sig, nsh, exact)
-  local translations = {}
+  local translations = {by_count = {}, top = 0}
   if tr.blob ~= '' then
     translations = probe_translation(num, tr.probes)
-    file_translation(num, tr.keys, tr.blob)
+    file_translation(num, tr.keys, tr.sig, tr.blob)
   end
   local cid, best, merged = settle_cluster(verified_matches(found, sig, nsh, exact, t))
   redis.call('ZADD', p .. 'cluster:' .. cid, ts, id)
@@ -565,7 +698,7 @@ local function index()
   local status, match, j, c, kind = 'new', '', '0', '0', ''
   if best then status, match, j, c, kind = 'duplicate', best.id, tostring(best.j), tostring(best.c), best.kind end
   return {status, cid, match, j, c, redis.call('HGET', p .. 'rep:' .. cid, 'all') or id, merged, kind,
-          translation_candidates(translations, cid)}
+          translation_candidates(translations, cid, tr.limit, tr.sig)}
 end
 
 -- Union the article's cluster with each verified translation's (into the larger, as settle_cluster
