@@ -146,7 +146,9 @@ def test_atom_and_rss_parse_cleanly_with_one_entry_per_story(api, room, client, 
 
 
 def test_health_and_openapi(api):
-    assert api.get("/health").json() == {"status": "ok", "redis": "ok"}
+    health = api.get("/health").json()
+    assert health["status"] == "ok" and health["redis"] == "ok"
+    assert health["data_errors"] == {"count": 0, "latest": []}
     paths = api.get("/openapi.json").json()["paths"]
     assert {"/feeds", "/feeds/{name}", "/feeds/{name}.atom", "/feeds/{name}.rss", "/articles/{article_id}",
             "/clusters/{cluster_id}", "/health"} <= set(paths)

@@ -1,4 +1,8 @@
-"""Feed routes: the list of feeds, a feed as JSON, and the same feed as Atom or RSS."""
+"""Feed routes: the list of feeds, a feed as JSON, and the same feed as Atom or RSS.
+
+The Atom and RSS documents name themselves (id, self and page links) under the configured base URL
+(NEWSSIEVE_BASE_URL), never under the request's Host header, which any client chooses.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from starlette.datastructures import URL
 
 from newssieve.api.deps import feed_reader
 from newssieve.api.params import feed_query
@@ -34,8 +39,10 @@ def list_feeds(reader: Reader) -> dict:
 
 def _syndication(request: Request, reader: FeedReader, name: str, query: FeedQuery) -> Syndication:
     page = read_page(reader, name, replace(query, copies=True))
-    page_url = str(request.url_for("front_page").include_query_params(feed=name))
-    return Syndication(title=page.feed.title or name, self_url=str(request.url), page_url=page_url,
+    base = request.app.state.base_url
+    page_url = str(URL(base + request.app.url_path_for("front_page")).include_query_params(feed=name))
+    self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return Syndication(title=page.feed.title or name, self_url=self_url, page_url=page_url,
                        entries=page.entries, summaries=reader.summaries([e["id"] for e in page.entries]))
 
 

@@ -115,6 +115,19 @@ class ClusterOut(BaseModel):
     members: list[Member] = Field(description="Earliest published first.")
 
 
+class DataError(BaseModel):
+    key: str
+    why: str
+    at: float = Field(description="When it was last skipped (Unix time).")
+
+
+class DataErrors(BaseModel):
+    count: int = Field(description="Malformed records the readers skipped (each read counts).")
+    latest: list[DataError] = Field(description="The latest distinct ones, newest first.")
+
+
 class Health(BaseModel):
     status: str
     redis: str
+    data_errors: DataErrors | None = Field(
+        default=None, description="Malformed records skipped instead of failing a page (null: not read).")

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from newssieve.cli.errors import redis_errors
 from newssieve.feeds.export import iter_export
 from newssieve.feeds.query import FeedQuery, FeedReader, UnknownFeed
 from newssieve.feeds.text import story_lines
@@ -52,7 +53,7 @@ def feed(name: str, since: float | None, until: float | None, site: str | None, 
         raise click.BadParameter("must be later than --since", param_hint="--until")
     query = FeedQuery(since=since, until=until, site=site, lang=lang, limit=limit,
                       copies=copies or fmt == "table")
-    with redis_available():
+    with redis_available(), redis_errors():
         reader = FeedReader()
         try:
             reader.feed_def(name)
@@ -83,7 +84,7 @@ def export(since: float | None, fmt: str, output) -> None:
     how it matches it (`match`: exact, near or translation).
     """
     count = 0
-    with redis_available():
+    with redis_available(), redis_errors():
         for record in iter_export(Store(), since=since):
             output.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1

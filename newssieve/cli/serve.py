@@ -1,4 +1,5 @@
-"""`newssieve serve`: the HTTP API and the reader page, FastAPI under uvicorn."""
+"""`newssieve serve`: the HTTP API and the reader page, FastAPI under uvicorn (with the timeouts of
+api/server.py; `up` runs this command)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,7 @@ from newssieve.settings import get_settings
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
 def serve(host: str | None, port: int | None, log_level: str) -> None:
     """Serve the API (/feeds, /articles, /clusters, /health, /docs) and the reader page at /."""
-    import uvicorn
-
-    from newssieve.api.app import create_app
+    from newssieve.api import server
     from newssieve.api.auth import is_loopback
 
     with redis_available() as url:
@@ -29,7 +28,13 @@ def serve(host: str | None, port: int | None, log_level: str) -> None:
                        "who can reach it", err=True)
         click.echo(f"newssieve API on http://{host}:{port}/ · docs /docs · redis {url} · "
                    f"prefix {settings.prefix}", err=True)
-        uvicorn.run(create_app(), host=host, port=port, log_level=log_level)
+        try:
+            from newssieve.api.app import create_app  # the module builds an app too
+
+            app = create_app()
+        except ValueError as exc:  # a setting the API cannot work with (the token)
+            raise click.ClickException(str(exc)) from None
+        server.run(app, host=host, port=port, log_level=log_level)
 
 
 COMMANDS = [serve]

@@ -11,6 +11,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from newssieve.cli.errors import redis_errors
 from newssieve.ops import status as ops_status
 from newssieve.store.deadletters import DeadLetters, subject
 from newssieve.taskqueue import make_celery
@@ -85,20 +86,26 @@ def status(as_json: bool, watch: bool, interval: float) -> None:
             console.print(render(snapshot))
 
     if not watch:
-        show()
+        with redis_errors():
+            show()
         return
     try:
-        if console.is_terminal and not as_json:
-            with Live(render(ops_status.collect()), console=console, screen=True) as live:
-                while True:
-                    time.sleep(interval)
-                    live.update(render(ops_status.collect()))
-        else:
-            while True:
-                show()
-                time.sleep(interval)
+        with redis_errors():
+            _watch(console, show, as_json, interval)
     except KeyboardInterrupt:
         pass
+
+
+def _watch(console: Console, show, as_json: bool, interval: float) -> None:
+    """Refresh until interrupted: redrawn in place on a terminal, else printed one after the other."""
+    if console.is_terminal and not as_json:
+        with Live(render(ops_status.collect()), console=console, screen=True) as live:
+            while True:
+                time.sleep(interval)
+                live.update(render(ops_status.collect()))
+    while True:
+        show()
+        time.sleep(interval)
 
 
 @click.group()
@@ -109,6 +116,7 @@ def dead() -> None:
 @dead.command("list")
 @click.option("--limit", default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="The full records as one JSON array.")
+@redis_errors()
 def dead_list(limit: int, as_json: bool) -> None:
     """The newest dead letters: id, time (UTC), task, page URL or site, error."""
     letters = DeadLetters().list(limit)
@@ -122,6 +130,7 @@ def dead_list(limit: int, as_json: bool) -> None:
 
 @dead.command("show")
 @click.argument("letter_id")
+@redis_errors()
 def dead_show(letter_id: str) -> None:
     """One dead letter in full: task, arguments, error, task id, time."""
     letter = DeadLetters().get(letter_id)
@@ -133,6 +142,7 @@ def dead_show(letter_id: str) -> None:
 @dead.command("requeue")
 @click.argument("letter_id", required=False)
 @click.option("--all", "requeue_all", is_flag=True, help="Requeue every dead letter.")
+@redis_errors()
 def dead_requeue(letter_id: str | None, requeue_all: bool) -> None:
     """Send dead letters through the pipeline again (same task, same arguments)."""
     if bool(letter_id) == requeue_all:
@@ -151,6 +161,7 @@ def dead_requeue(letter_id: str | None, requeue_all: bool) -> None:
 
 @dead.command("purge")
 @click.confirmation_option(prompt="Delete every dead letter?")
+@redis_errors()
 def dead_purge() -> None:
     """Delete every dead letter (--yes to skip the question)."""
     click.echo(f"purged {DeadLetters().purge()}")

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from itertools import islice
 
 from newssieve.feeds.matches import story_matches
+from newssieve.feeds.similarity import similarities
 from newssieve.store.articles import EXPORT_FIELDS, MATCH_FIELDS, Store
 from newssieve.store.story_index import StoryIndex
 from newssieve.store.zscan import walk
@@ -27,7 +28,7 @@ def iter_export(store: Store, since: float | None = None, batch: int = 500) -> I
         clusters = list(dict.fromkeys(r["cluster"] for r in records if r["cluster"]))
         by_cluster = dict(zip(clusters, store.canonicals(clusters), strict=True))
         pairs = [(r["id"], by_cluster[r["cluster"]]) for r in records if by_cluster.get(r["cluster"])]
-        sims = dict(zip([a for a, _ in pairs], index.similarities(pairs), strict=True))
+        sims = dict(zip([a for a, _ in pairs], similarities(store, index, pairs), strict=True))
         kinds = _match_kinds(store, by_cluster)
         for record in records:
             canonical = by_cluster.get(record["cluster"])

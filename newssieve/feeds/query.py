@@ -17,6 +17,7 @@ from itertools import islice
 from pathlib import Path
 
 from newssieve.feeds.matches import mark
+from newssieve.feeds.similarity import similarities
 from newssieve.sites import FeedDef, SitesFileError, current_sites
 from newssieve.store.articles import COPY_FIELDS, COPY_LINK_FIELDS, FEED_ENTRY_FIELDS, Store
 from newssieve.store.story_index import StoryIndex
@@ -159,7 +160,7 @@ class FeedReader:
                 entry["copy_details"] = copies
         if details:
             pairs = [(c["id"], e["id"]) for e in entries for c in e["copy_details"]]
-            sims = iter(self.index.similarities(pairs))
+            sims = iter(similarities(self.store, self.index, pairs))
             for entry in entries:
                 for copy in entry["copy_details"]:
                     copy["similarity"] = next(sims)

@@ -8,6 +8,7 @@ the canonical (`match`, feeds/matches.py).
 from __future__ import annotations
 
 from newssieve.feeds.matches import mark, story_matches
+from newssieve.feeds.similarity import similarities
 from newssieve.store.articles import ARTICLE_VIEW_FIELDS, CLUSTER_MEMBER_FIELDS, MATCH_FIELDS, Store
 from newssieve.store.story_index import StoryIndex
 
@@ -29,7 +30,7 @@ class StoryReader:
         row["cluster"] = None
         if cluster_id:
             canonical = self.store.canonicals([cluster_id])[0]
-            similarity = self.index.similarities([(aid, canonical)])[0] if canonical else None
+            similarity = similarities(self.store, self.index, [(aid, canonical)])[0] if canonical else None
             members = self.store.cluster_rows([cluster_id], MATCH_FIELDS)[0]
             match = story_matches(canonical, members).get(aid) if canonical else None
             row["cluster"] = {"id": cluster_id, "canonical": canonical, "is_canonical": canonical == aid,
@@ -45,7 +46,7 @@ class StoryReader:
         canonical = self.store.canonicals([cluster_id])[0] or ids[0]
         members = self.store.articles(ids, CLUSTER_MEMBER_FIELDS)
         mark(canonical, members)
-        sims = self.index.similarities([(m["id"], canonical) for m in members])
+        sims = similarities(self.store, self.index, [(m["id"], canonical) for m in members])
         for member, similarity in zip(members, sims, strict=True):
             member["canonical"] = member["id"] == canonical
             member["similarity"] = similarity

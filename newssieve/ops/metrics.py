@@ -23,6 +23,7 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
 from newssieve.ops import status
+from newssieve.ops.redis_state import redis_state
 from newssieve.redis_conn import get_client
 from newssieve.sites import SitesFileError, current_sites
 from newssieve.store.crawl_runs import HISTORY_LENGTH, is_running, last_runs
@@ -48,6 +49,8 @@ class PipelineCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         try:
             families, up = [*self._queues(), *self._stages(), *self._dead_letters(), *self._crawls()], 1
+            families += self._redis()
+            families += self._data_errors()  # last: the reads above report to it
         except redis.RedisError as exc:
             log.warning("metrics: Redis unavailable: %s", exc)
             families, up = [], 0
@@ -88,6 +91,36 @@ class PipelineCollector(Collector):
         count = DeadLetters(self.client, self.keys.prefix).count()
         yield GaugeMetricFamily("newssieve_dead_letters",
                                 "Tasks that failed for good, waiting for an operator.", value=count)
+
+    def _redis(self) -> list[Metric]:
+        """Redis's memory against maxmemory, when the workers last met it, broker keys of the wrong type."""
+        state = redis_state(self.client, self.keys.prefix)
+        memory, last = state["memory"], state["last_oom"].get("last_at")
+        wrong = GaugeMetricFamily("newssieve_redis_wrong_type_keys",
+                                  "Broker keys (queues, unacked) holding another Redis type: workers cannot "
+                                  "take messages.", value=len(state["wrong_type_keys"]))
+        families = [
+            GaugeMetricFamily("newssieve_redis_used_memory_bytes", "Memory Redis counts against maxmemory.",
+                              value=memory["used"]),
+            GaugeMetricFamily("newssieve_redis_max_memory_bytes", "Redis maxmemory (0: no limit).",
+                              value=memory["limit"]),
+            GaugeMetricFamily("newssieve_redis_out_of_memory",
+                              "1 while Redis is past maxmemory (noeviction: writes refused, workers wait).",
+                              value=int(memory["full"])),
+            CounterMetricFamily("newssieve_redis_oom_refusals",
+                                "Commands Redis refused for lack of memory since it started.",
+                                value=memory["oom_refusals"]),
+            wrong,
+        ]
+        if last:
+            families.append(GaugeMetricFamily("newssieve_redis_last_oom_timestamp_seconds",
+                                              "When a worker last met maxmemory (Unix time).", value=last))
+        return families
+
+    def _data_errors(self) -> list[Metric]:
+        summary = status.data_errors(self.client, self.keys.prefix)
+        return [CounterMetricFamily("newssieve_data_errors", "Malformed records the readers skipped "
+                                    "(/health names the latest).", value=summary["count"])]
 
     def _crawls(self) -> Iterator[Metric]:
         try:

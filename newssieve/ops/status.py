@@ -17,9 +17,11 @@ from croniter import croniter
 from kombu.exceptions import OperationalError
 
 from newssieve.ops.drain import queue_depth
+from newssieve.ops.redis_state import redis_problems, redis_state
 from newssieve.redis_conn import get_client
 from newssieve.sites import SitesFileError, current_sites
 from newssieve.store.crawl_runs import is_running, last_runs
+from newssieve.store.data_errors import DataErrors
 from newssieve.store.deadletters import DeadLetters, subject
 from newssieve.store.keys import Keys
 from newssieve.store.stats import Count, Stage, Stats
@@ -42,16 +44,30 @@ def unacked_by_queue(client: redis.Redis, prefix: str) -> dict[str, int]:
     """Messages taken by a worker but not yet acknowledged, by queue.
 
     kombu keeps them in one hash (Keys.unacked): delivery tag -> JSON [message, exchange,
-    routing_key]; our routing keys are the queue names.
+    routing_key]; our routing keys are the queue names. A malformed entry, or the key of the
+    wrong type, is skipped and reported (store/data_errors.py).
     """
     counts = dict.fromkeys(QUEUES, 0)
-    for _, raw in client.hscan_iter(Keys(prefix).unacked, count=500):
-        try:
-            routing_key = json.loads(raw)[2]
-        except (ValueError, IndexError, TypeError):
-            continue
-        counts[routing_key] = counts.get(routing_key, 0) + 1
+    key, errors = Keys(prefix).unacked, DataErrors(client, prefix)
+    try:
+        for tag, raw in client.hscan_iter(key, count=500):
+            routing_key = _routing_key(raw)
+            if routing_key is None:
+                errors.report(f"{key} {tag}", "not a JSON [message, exchange, routing key]")
+            else:
+                counts[routing_key] = counts.get(routing_key, 0) + 1
+    except redis.ResponseError as exc:
+        errors.check(key, exc)
     return counts
+
+
+def _routing_key(raw: str) -> str | None:
+    try:
+        entry = json.loads(raw)
+    except ValueError:
+        return None
+    ok = isinstance(entry, list) and len(entry) > 2 and isinstance(entry[2], str)
+    return entry[2] if ok else None
 
 
 def queues(client: redis.Redis, prefix: str) -> dict[str, dict[str, int]]:
@@ -124,13 +140,16 @@ def collect(include_workers: bool = True, timeout: float = 1.0) -> dict:
     client = get_client()
     keys = Keys()
     problems = []
+    stages = stage_counters(client, keys.prefix)  # first: Redis down fails here, before the broadcast waits
     running, problem = workers(timeout) if include_workers else ({}, None)
     problems += [problem] if problem else []
     site_info, problem = sites(client, keys)
     problems += [problem] if problem else []
-    stages = stage_counters(client, keys.prefix)
-    return {
+    redis_now = redis_state(client, keys.prefix)
+    problems += redis_problems(redis_now)
+    snapshot = {
         "at": _iso(time.time()),
+        "redis": redis_now,
         "queues": queues(client, keys.prefix),
         "workers": running,
         "pipeline": page_counts(stages),
@@ -139,3 +158,20 @@ def collect(include_workers: bool = True, timeout: float = 1.0) -> dict:
         "dead_letters": dead_letters(client, keys.prefix),
         "problems": problems,
     }
+    snapshot["data_errors"] = data_errors(client, keys.prefix)  # last: the reads above report to it
+    problems += data_error_problems(snapshot["data_errors"])
+    return snapshot
+
+
+def data_errors(client: redis.Redis, prefix: str) -> dict:
+    """Malformed records the readers skipped: {"count", "latest": [{"key", "why", "at"}]}."""
+    return DataErrors(client, prefix).summary()
+
+
+def data_error_problems(summary: dict, within: float = 3600.0) -> list[str]:
+    """A problem line when a malformed record was skipped within the last hour."""
+    recent = [item for item in summary["latest"] if item["at"] >= time.time() - within]
+    if not recent:
+        return []
+    return [f"{len(recent)} malformed record(s) skipped in the last hour ({summary['count']} in all); "
+            f"latest: {recent[0]['key']}: {recent[0]['why']}"]

@@ -5,7 +5,8 @@ one way for every reader; `feed_rows.lua` reads a feed page of them in one call)
 the per-site and per-feed sorted sets; `story_index` (+ `.lua`) keeps the LSH band
 tables, records and clusters in one atomic call per article; `pending`, `deadletters`,
 `stats` (with the stage and counter names), `crawl_runs` (locks and run history) and
-`retention` own theirs. The per-site paragraph counts (`Keys.boiler`) are kept by
-`workers.site_boilerplate`. Nothing here knows about Scrapy, Celery tasks or HTTP: it
-imports only the core kernel.
+`retention` own theirs; `memory` reads how full Redis is (and keeps when workers met its
+maxmemory), `broker_keys` checks the types of Celery's keys under the prefix. The per-site
+paragraph counts (`Keys.boiler`) are kept by `workers.site_boilerplate`. Nothing here knows
+about Scrapy, Celery tasks or HTTP: it imports only the core kernel.
 """

@@ -3,13 +3,15 @@
 The lock is SET NX with an expiry, released only by the token that took it
 (compare-and-delete), so a crawl that outlived its lock cannot free another's.
 The history keeps the last HISTORY_LENGTH run summaries, newest first; a summary
-starts as `run_summary()` builds it, whoever ends the run.
+starts as `run_summary()` builds it, whoever ends the run. A stored summary that is
+not one (not a JSON object, a time that is not ISO 8601, a count that is not a
+number) is skipped and reported (store/data_errors.py), as is a history key of the
+wrong type.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import socket
 import uuid
@@ -20,11 +22,13 @@ import redis
 
 from newssieve.redis_conn import get_client
 from newssieve.settings import get_settings
+from newssieve.store.data_errors import DataErrors
 from newssieve.store.keys import Keys
 
-logger = logging.getLogger(__name__)
-
 HISTORY_LENGTH = 50
+TIME_FIELDS = ("started", "finished")
+TEXT_FIELDS = ("site", "status", "reason")
+NUMBER_FIELDS = ("pages", "articles_new", "articles_known", "errors_total", "duration")
 
 _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -120,14 +124,42 @@ def last_runs(site: str, n: int = 10) -> list[dict[str, Any]]:
     """The site's last `n` run summaries, newest first."""
     if n <= 0:
         return []
-    raw = get_client().lrange(Keys().crawl_runs(site), 0, n - 1)
+    key, errors = Keys().crawl_runs(site), DataErrors()
+    try:
+        raw = get_client().lrange(key, 0, n - 1)
+    except redis.ResponseError as exc:
+        errors.check(key, exc)
+        return []
     runs = []
-    for item in raw:
+    for index, item in enumerate(raw):
         try:
-            runs.append(json.loads(item))
-        except ValueError:
-            logger.warning("unreadable run summary in %s", Keys().crawl_runs(site))
+            runs.append(_summary(item))
+        except ValueError as exc:
+            errors.report(f"{key} [{index}]", str(exc))
     return runs
+
+
+def _summary(raw: str) -> dict[str, Any]:
+    """A stored run summary, checked field by field (ValueError says what is wrong)."""
+    run = json.loads(raw)
+    if not isinstance(run, dict):
+        raise ValueError(f"not a run summary: {raw[:80]!r}")
+    for field in TIME_FIELDS:
+        if run.get(field) is not None:
+            try:
+                datetime.fromisoformat(run[field])
+            except (TypeError, ValueError):
+                raise ValueError(f"{field} {run[field]!r:.80} is not an ISO 8601 time") from None
+    for field in TEXT_FIELDS:
+        if not isinstance(run.get(field, ""), str):
+            raise ValueError(f"{field} {run[field]!r:.80} is not text")
+    for field in NUMBER_FIELDS:
+        value = run.get(field, 0)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ValueError(f"{field} {value!r:.80} is not a number")
+    if not isinstance(run.get("errors", []), list):
+        raise ValueError("errors is not a list")
+    return run
 
 
 def record_run(summary: dict[str, Any]) -> None:

@@ -12,8 +12,10 @@ import logging
 import time
 import uuid
 
+import redis
 from celery import Celery
 
+from newssieve.store.data_errors import DataErrors
 from newssieve.store.keys import KeyOwner
 
 log = logging.getLogger(__name__)
@@ -40,13 +42,26 @@ class DeadLetters(KeyOwner):
         pipe.execute()
 
     def count(self) -> int:
-        return self.client.zcard(self.keys.dead_order)
+        return self._read(self.keys.dead_order, self.client.zcard, 0)
 
     def list(self, limit: int = 100) -> list[dict]:
-        """The newest `limit` letters, newest first."""
-        ids = self.client.zrevrange(self.keys.dead_order, 0, limit - 1)
-        raw = self.client.hmget(self.keys.dead, ids) if ids else []
-        return [_decoded(letter_id, item) for letter_id, item in zip(ids, raw, strict=True) if item]
+        """The newest `limit` letters, newest first (none from a key of the wrong type: reported)."""
+        ids = self._read(self.keys.dead_order, lambda key: self.client.zrevrange(key, 0, limit - 1), [])
+        raw = self._read(self.keys.dead, lambda key: self.client.hmget(key, ids), []) if ids else []
+        letters = [_decoded(letter_id, item) for letter_id, item in zip(ids, raw, strict=False) if item]
+        for letter in letters:
+            if letter.get("unreadable"):
+                DataErrors(self.client, self.keys.prefix).report(f"{self.keys.dead} {letter['id']}",
+                                                                 "not a dead letter")
+        return letters
+
+    def _read(self, key: str, command, default):
+        """command(key), or `default` when the key is of the wrong type (reported)."""
+        try:
+            return command(key)
+        except redis.ResponseError as exc:
+            DataErrors(self.client, self.keys.prefix).check(key, exc)
+            return default
 
     def ids(self) -> list[str]:
         """Every letter id, oldest first (a snapshot: letters added later are not in it)."""
@@ -90,7 +105,15 @@ def _decoded(letter_id: str, raw: str) -> dict:
         record = json.loads(raw)
     except ValueError:
         record = None
-    if not isinstance(record, dict) or "task" not in record:
+    if not isinstance(record, dict) or not _letter_shaped(record):
         return {"id": letter_id, "task": "?", "args": [], "error": "unreadable dead letter",
                 "task_id": None, "failed_at": 0.0, "unreadable": True}
     return record
+
+
+def _letter_shaped(record: dict) -> bool:
+    """The fields every reader of a letter uses have the types they expect."""
+    return (isinstance(record.get("task"), str) and isinstance(record.get("args"), list)
+            and isinstance(record.get("error"), str) and isinstance(record.get("id"), str)
+            and isinstance(record.get("failed_at"), int | float)
+            and 0 <= record["failed_at"] < 253_402_300_800)  # a time a date can show

@@ -8,13 +8,16 @@
 --   rows:    article ids -> per id, its field values ('' when unset), or null when it is gone
 --   copies:  (article id, cluster id) pairs -> per pair, the field values of every other
 --            member of the cluster, earliest published first (members that are gone are left out)
--- An article is gone when its hash has no id.
+-- An article is gone when its hash has no id. A key of the wrong type answers {error, id} in
+-- place of the article's values, or {error} in place of the cluster's copies (redis.pcall), so
+-- one malformed record does not fail the page (Store reports it).
 
 local mode, p = ARGV[1], ARGV[2]
 local fields = cjson.decode(ARGV[3])
 
 local function values(id)
-  local v = redis.call('HMGET', p .. 'article:' .. id, 'id', unpack(fields))
+  local v = redis.pcall('HMGET', p .. 'article:' .. id, 'id', unpack(fields))
+  if v.err then return {error = v.err, id = id} end
   if not v[1] then return nil end
   local out = {}
   for i = 1, #fields do
@@ -31,8 +34,13 @@ if mode == 'rows' then
 elseif mode == 'copies' then
   for i = 4, #ARGV, 2 do
     local copies = {}
-    for _, member in ipairs(redis.call('ZRANGE', p .. 'cluster:' .. ARGV[i + 1], 0, -1)) do
-      if member ~= ARGV[i] then copies[#copies + 1] = values(member) end
+    local members = redis.pcall('ZRANGE', p .. 'cluster:' .. ARGV[i + 1], 0, -1)
+    if members.err then
+      copies = {error = members.err}
+    else
+      for _, member in ipairs(members) do
+        if member ~= ARGV[i] then copies[#copies + 1] = values(member) end
+      end
     end
     out[#out + 1] = copies
   end

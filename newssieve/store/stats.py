@@ -3,6 +3,8 @@
 Stages record what they saw, kept, dropped and failed, and how long they took,
 so `status` and `/metrics` can show the whole pipeline. The stage and counter
 names are defined here, once: the workers write them, ops reads them back.
+A counter that is not a number, or a key of the wrong type, is skipped and
+reported (store/data_errors.py) instead of failing every status read.
 """
 
 from __future__ import annotations
@@ -10,7 +12,11 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from enum import StrEnum
+from functools import cached_property
 
+import redis
+
+from newssieve.store.data_errors import DataErrors
 from newssieve.store.keys import KeyOwner
 
 BUCKET_SECONDS = 60
@@ -64,21 +70,49 @@ class Stats(KeyOwner):
 
     def stages(self) -> list[str]:
         """Every stage that recorded counters (names written by something else included)."""
-        return sorted(self.client.smembers(self.keys.stages))
+        return sorted(self._read(self.keys.stages, self.client.smembers, set()))
 
     def total(self, stage: Stage, count: Count) -> float:
-        return float(self.client.hget(self.keys.counters(stage), count) or 0)
+        return self.totals(stage).get(count, 0.0)
 
     def totals(self, stage: str) -> dict[str, float]:
-        return {k: float(v) for k, v in self.client.hgetall(self.keys.counters(stage)).items()}
+        key = self.keys.counters(stage)
+        return self._numbers(key, self._read(key, self.client.hgetall, {}))
 
     def last_hour(self, stage: str) -> dict[str, float]:
         now = int(time.time() // BUCKET_SECONDS)
+        keys = [self.keys.minute_counters(stage, minute) for minute in range(now - 59, now + 1)]
         pipe = self.client.pipeline(transaction=False)
-        for minute in range(now - 59, now + 1):
-            pipe.hgetall(self.keys.minute_counters(stage, minute))
+        for key in keys:
+            pipe.hgetall(key)
         summed: dict[str, float] = {}
-        for bucket in pipe.execute():
-            for name, value in bucket.items():
-                summed[name] = summed.get(name, 0.0) + float(value)
+        for key, bucket in zip(keys, pipe.execute(raise_on_error=False), strict=True):
+            if isinstance(bucket, Exception):
+                self.errors.check(key, bucket)
+                continue
+            for name, value in self._numbers(key, bucket).items():
+                summed[name] = summed.get(name, 0.0) + value
         return summed
+
+    # -- malformed counters -----------------------------------------------------
+
+    @cached_property
+    def errors(self) -> DataErrors:
+        return DataErrors(self.client, self.keys.prefix)
+
+    def _read(self, key: str, command, default):
+        try:
+            return command(key)
+        except redis.ResponseError as exc:
+            self.errors.check(key, exc)
+            return default
+
+    def _numbers(self, key: str, counters: dict[str, str]) -> dict[str, float]:
+        """The counters that are numbers; each other one reported."""
+        out = {}
+        for name, value in counters.items():
+            try:
+                out[name] = float(value)
+            except ValueError:
+                self.errors.report(f"{key} {name}", f"counter {value[:40]!r} is not a number")
+        return out
