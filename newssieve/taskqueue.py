@@ -38,6 +38,9 @@ def celery_config() -> dict:
                         RESEND_PENDING: {"queue": PROCESS_QUEUE}},
         "task_default_queue": PROCESS_QUEUE,
         "broker_connection_retry_on_startup": True,
+        # A command error from Redis (out of memory, a key of the wrong type where a queue should be)
+        # restarts the consumer like a lost connection does, instead of ending the worker.
+        "broker_channel_error_retry": True,
         "broker_transport_options": {
             "visibility_timeout": settings.visibility_timeout,
             # Look for messages past their visibility timeout every few seconds (kombu's default
@@ -55,6 +58,12 @@ def celery_config() -> dict:
         "worker_send_task_events": True,
         "task_send_sent_event": True,
     }
+
+
+def broker_is_redis() -> bool:
+    """Whether Celery's broker is a Redis (the default: the store's own), whose keys live under our prefix."""
+    broker = get_settings().broker_url
+    return not broker or broker.startswith(("redis://", "rediss://", "unix://", "valkey://"))
 
 
 def make_celery(name: str = "newssieve", include: list[str] | None = None) -> Celery:

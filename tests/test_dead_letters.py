@@ -16,6 +16,7 @@ from newssieve.models import Page
 from newssieve.ops import status
 from newssieve.store.deadletters import DeadLetters
 from newssieve.store.keys import Keys
+from newssieve.store.pending import PendingPages, send_page
 from newssieve.taskqueue import PROCESS_PAGE, make_celery
 from tests.fixtures.crawl.crawl_fixtures import article_html
 from tests.workers_helper import celery_worker
@@ -100,3 +101,18 @@ def test_failed_pages_are_kept_shown_requeued_and_stored_once_fixed(client, pref
     assert result.exit_code != 0 and letters.count() == 1  # asks first
     assert cli("dead", "purge", "--yes").strip() == "purged 1" and letters.count() == 0
     assert CliRunner().invoke(main, ["dead", "show", letter_id]).exit_code != 0
+
+
+def test_a_dead_lettered_page_leaves_the_pending_pages_so_it_is_not_resent_forever(client, prefix, tmp_path,
+                                                                                   monkeypatch):
+    """The dead letter holds the page now; left pending, the resend would fail it again every 5 minutes."""
+    sites_file = tmp_path / "sites.yaml"  # missing: storing the page fails for good
+    monkeypatch.setenv("NEWSSIEVE_SITES", str(sites_file))
+    url = "http://wire.test/news/pending-then-dead"
+    page = Page(url=url, canonical_url=url, site="wire", html=article_html("Quay closes"),
+                fetched_at=time.time())
+    pending = PendingPages()
+    with celery_worker(concurrency=1, queues="process", NEWSSIEVE_SITES=str(sites_file)):
+        send_page(make_celery("test-dead"), page, pending)
+        wait_for(lambda: DeadLetters(client, prefix).count() == 1, what="the dead letter")
+        wait_for(lambda: pending.count() == 0, timeout=10, what="the page out of the pending pages")

@@ -10,6 +10,8 @@ from newssieve.taskqueue import make_celery
 app = make_celery("newssieve", include=["workers.tasks"])
 app.conf.timezone = "UTC"
 app.conf.beat_scheduler = "workers.beat:SitesScheduler"
+# Waits out a full Redis or a misplaced queue key on every (re)connection, then resends overdue pages.
+app.conf.worker_consumer = "workers.consumer:Consumer"
 
 
 @setup_logging.connect

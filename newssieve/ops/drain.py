@@ -12,11 +12,13 @@ from newssieve.taskqueue import PROCESS_QUEUE
 
 
 def queue_depth(client: redis.Redis, prefix: str, queue: str = PROCESS_QUEUE) -> int:
-    """Messages waiting in a Celery Redis queue, priority sub-queues included."""
+    """Messages waiting in a Celery Redis queue, priority sub-queues included.
+
+    A list key of another type counts 0 (ops.redis_state reports it) instead of failing the caller."""
     pipe = client.pipeline(transaction=False)
     for name in Keys(prefix).queue_lists(queue):
         pipe.llen(name)
-    return sum(pipe.execute())
+    return sum(n for n in pipe.execute(raise_on_error=False) if isinstance(n, int))
 
 
 def unacked(client: redis.Redis, prefix: str) -> int:

@@ -34,7 +34,8 @@ class PendingPages(KeyOwner):
         return aid
 
     def done(self, aid: str) -> None:
-        pipe = self.client.pipeline(transaction=True)
+        # Not a transaction: Redis refuses every MULTI when out of memory, but these deletes free some.
+        pipe = self.client.pipeline(transaction=False)
         pipe.hdel(self.keys.pending, aid)
         pipe.zrem(self.keys.pending_since, aid)
         pipe.execute()
