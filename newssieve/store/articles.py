@@ -18,10 +18,14 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import redis
+
 from newssieve.ids import article_id
 from newssieve.models import Article, Page
 from newssieve.sites import FeedDef
+from newssieve.store.data_errors import DataErrors, reason
 from newssieve.store.keys import KeyOwner, Keys
+from newssieve.timespec import iso_timestamp
 
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
@@ -35,8 +39,11 @@ FUTURE_SLACK_SECONDS = 2 * 86400
 LATEST_STORABLE = datetime(9999, 1, 1, tzinfo=UTC).timestamp()
 
 
-def _json_list(value: str | None) -> list:
-    return json.loads(value or "[]")
+def _json_list(value: str | None) -> list[str]:
+    items = json.loads(value or "[]")
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise ValueError(f"not a JSON list of strings: {value[:80]!r}")
+    return items
 
 
 def _comma_list(value: str | None) -> list[str]:
@@ -146,15 +153,6 @@ def decode(fields: Iterable[str], values: Iterable[str | None]) -> dict:
     return {name: DERIVED[name][1](raw) if name in DERIVED else FIELDS[name](raw[name]) for name in fields}
 
 
-def _timestamp(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
-
 
 def published_ts(article: Article, page: Page) -> float:
     """Seconds since the epoch of publication: the page's date, else the date its feed or
@@ -167,7 +165,7 @@ def published_ts(article: Article, page: Page) -> float:
     fetched = page.fetched_at or time.time()
     latest = max(fetched, time.time()) + FUTURE_SLACK_SECONDS
     for value in (article.published, page.headers.get(LISTED_PUBLISHED_HEADER)):
-        stamp = _timestamp(value)
+        stamp = iso_timestamp(value)
         if stamp is not None and EARLIEST_PUBLISHED <= stamp <= latest:
             return stamp
     return fetched
@@ -260,7 +258,36 @@ class Store(KeyOwner):
         pipe = self.client.pipeline(transaction=False)
         for aid in ids:
             pipe.hmget(self.keys.article(aid), ("id", *fields_to_read(fields)))
-        return [decode(fields, values[1:]) if values[0] else None for values in pipe.execute()]
+        found = pipe.execute(raise_on_error=False)
+        return [self._row(aid, fields, values) for aid, values in zip(ids, found, strict=True)]
+
+    # A malformed record (a value that does not decode, a key that is not a hash) is reported to
+    # DataErrors and read as not stored, so it costs its own entry, not the page or export around it.
+
+    @cached_property
+    def errors(self) -> DataErrors:
+        return DataErrors(self.client, self.keys.prefix)
+
+    def _row(self, aid: str, fields: tuple[str, ...], values: list | Exception) -> dict | None:
+        """One HMGET reply ("id" first) decoded; None when the article is not stored or malformed."""
+        if isinstance(values, Exception):
+            self.errors.check(self.keys.article(aid), values)
+            return None
+        return self._decoded(aid, fields, values[1:]) if values[0] else None
+
+    def _decoded(self, aid: str, fields: tuple[str, ...], values: list) -> dict | None:
+        try:
+            return decode(fields, values)
+        except (ValueError, TypeError) as exc:
+            self.errors.report(self.keys.article(aid), reason(exc))
+            return None
+
+    def _script_row(self, aid: str, fields: tuple[str, ...], values: list | dict | None) -> dict | None:
+        """One article as feed_rows.lua answers it: its values, null when gone, {error, id} when bad."""
+        if isinstance(values, dict):
+            self.errors.report(self.keys.article(values.get("id") or aid), str(values.get("error")))
+            return None
+        return None if values is None else self._decoded(aid, fields, values)
 
     def articles(self, ids: list[str], fields: tuple[str, ...] = FEED_ENTRY_FIELDS) -> list[dict]:
         """The fields of the articles that are stored, decoded (ids that expired are left out)."""
@@ -268,15 +295,25 @@ class Store(KeyOwner):
 
     def feed_rows(self, ids: list[str], fields: tuple[str, ...]) -> list[dict | None]:
         """rows() in one call to Redis (feed_rows.lua): a feed page's articles."""
-        return [decode(fields, values) if values else None for values in self._feed_rows("rows", fields, ids)]
+        found = self._feed_rows("rows", fields, ids)
+        return [self._script_row(aid, fields, values) for aid, values in zip(ids, found, strict=True)]
 
     def copies(self, stories: list[tuple[str, str | None]], fields: tuple[str, ...]) -> list[list[dict]]:
         """For each (article id, cluster id): the fields of the cluster's other members, earliest
         published first, in one call to Redis (feed_rows.lua)."""
         pairs = [value for aid, cluster in stories for value in (aid, cluster or aid)]
+        found = self._feed_rows("copies", fields, pairs)
+        return [self._script_copies(cluster or aid, fields, members)
+                for (aid, cluster), members in zip(stories, found, strict=True)]
+
+    def _script_copies(self, cluster_id: str, fields: tuple[str, ...], members: list | dict) -> list[dict]:
+        """A cluster's copies as feed_rows.lua answers them; {error} when the cluster key is bad."""
+        if isinstance(members, dict) and "error" in members:
+            self.errors.report(self.keys.cluster(cluster_id), str(members["error"]))
+            return []
         # an empty Lua table comes back as {} (JSON cannot tell an empty list from an empty object)
-        return [[decode(fields, values) for values in members or []]
-                for members in self._feed_rows("copies", fields, pairs)]
+        rows = (self._script_row("?", fields, values) for values in members or [])
+        return [row for row in rows if row is not None]
 
     def _feed_rows(self, mode: str, fields: tuple[str, ...], args: list[str]) -> list:
         if not args:
@@ -294,19 +331,37 @@ class Store(KeyOwner):
 
     def cluster_members(self, cluster_id: str) -> list[str]:
         """Member ids, earliest published first."""
-        return self.client.zrange(self.keys.cluster(cluster_id), 0, -1)
+        return self.cluster_ids([cluster_id])[0]
 
-    def cluster_rows(self, cluster_ids: list[str], fields: tuple[str, ...]) -> list[list[dict]]:
-        """For each cluster, the fields of every stored member, earliest published first."""
+    def cluster_ids(self, cluster_ids: list[str]) -> list[list[str]]:
+        """Each cluster's member ids, earliest published first ([] for a cluster key that is bad)."""
         pipe = self.client.pipeline(transaction=False)
         for cluster_id in cluster_ids:
             pipe.zrange(self.keys.cluster(cluster_id), 0, -1)
-        members = pipe.execute() if cluster_ids else []
+        return self._checked(pipe, [self.keys.cluster(c) for c in cluster_ids], []) if cluster_ids else []
+
+    def cluster_rows(self, cluster_ids: list[str], fields: tuple[str, ...]) -> list[list[dict]]:
+        """For each cluster, the fields of every stored member, earliest published first."""
+        members = self.cluster_ids(cluster_ids)
         rows = iter(self.rows([aid for ids in members for aid in ids], fields))
         return [[row for row in islice(rows, len(ids)) if row is not None] for ids in members]
 
     def cluster_size(self, cluster_id: str) -> int:
-        return self.client.zcard(self.keys.cluster(cluster_id))
+        key = self.keys.cluster(cluster_id)
+        try:
+            return self.client.zcard(key)
+        except redis.ResponseError as exc:
+            self.errors.check(key, exc)
+            return 0
+
+    def _checked(self, pipe, keys: list[str], default: object) -> list:
+        """The pipeline's replies, one per key; `default` (reported) for a key of the wrong type."""
+        replies = pipe.execute(raise_on_error=False)
+        for n, (key, reply) in enumerate(zip(keys, replies, strict=True)):
+            if isinstance(reply, Exception):
+                self.errors.check(key, reply)
+                replies[n] = default
+        return replies
 
     def feed_ids(self, name: str, *, limit: int = 50, until: float | None = None,
                  since: float | None = None) -> list[str]:
@@ -323,4 +378,4 @@ class Store(KeyOwner):
         pipe = self.client.pipeline(transaction=False)
         for cluster_id in cluster_ids:
             pipe.hget(self.keys.rep(cluster_id), feed)
-        return pipe.execute() if cluster_ids else []
+        return self._checked(pipe, [self.keys.rep(c) for c in cluster_ids], None) if cluster_ids else []
