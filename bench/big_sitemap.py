@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
-import threading
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import local_site  # noqa: E402
 from tests.fixtures.crawl.crawl_fixtures import PeakRSS, article_html  # noqa: E402
 
 
@@ -42,47 +40,23 @@ def sitemap(netloc: str, urls: int, dated: bool) -> bytes:
 def serve(urls: int, dated: bool) -> tuple[ThreadingHTTPServer, str]:
     state: dict[str, bytes] = {}
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def route(path: str, host: str) -> tuple[bytes, str] | None:
+        if path == "/sitemap.xml":
+            return state["sitemap"], "application/xml"
+        if path.startswith("/news/"):
+            return article_html(path).encode(), "text/html; charset=utf-8"
+        return None
 
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):  # noqa: N802
-            if self.path == "/sitemap.xml":
-                body, content_type = state["sitemap"], "application/xml"
-            elif self.path.startswith("/news/"):
-                body, content_type = article_html(self.path).encode(), "text/html; charset=utf-8"
-            else:
-                body, content_type = b"", "text/plain"
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    netloc = f"127.0.0.1:{httpd.server_address[1]}"
+    httpd, netloc = local_site.serve(route)
     state["sitemap"] = sitemap(netloc, urls, dated)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, netloc
 
 
 def crawl(netloc: str, max_pages: int, tmp: Path) -> dict:
     from newssieve.ops.crawl_runner import run_crawl
-    from newssieve.redis_conn import delete_prefix, get_client, reset_caches
+    from newssieve.redis_conn import delete_prefix, get_client
 
-    prefix = f"nsbench-{uuid.uuid4().hex[:8]}:"
-    sites = tmp / "sites.yaml"
-    sites.write_text(
-        f"sites:\n  - name: big\n    domains: ['{netloc}']\n    allow_private: true\n"
-        f"    sitemaps: ['http://{netloc}/sitemap.xml']\n    article: ['/news/']\n"
-        f"    max_pages: {max_pages}\n    concurrency: 8\n",
-        encoding="utf-8",
-    )
-    os.environ.update(NEWSSIEVE_PREFIX=prefix, NEWSSIEVE_SITES=str(sites), NEWSSIEVE_VAR_DIR=str(tmp / "var"))
-    reset_caches()
+    prefix = local_site.use_one_site(tmp, "big", netloc, "/news/", max_pages, 8)
     try:
         started = time.monotonic()
         with PeakRSS(interval=0.2) as rss:

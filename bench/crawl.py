@@ -19,13 +19,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
-import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import local_site  # noqa: E402
 
 PLAIN_SPIDER = r"""
 import json, sys
@@ -75,39 +75,15 @@ def page_html(i: int) -> bytes:
 def serve(pages: int) -> tuple[ThreadingHTTPServer, str]:
     bodies = {f"/news/story-{i}.html": page_html(i) for i in range(pages)}
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def route(path: str, host: str) -> tuple[bytes, str] | None:
+        if path == "/sitemap.xml":
+            urls = "".join(f"<url><loc>http://{host}{page}</loc></url>" for page in bodies)
+            return (('<?xml version="1.0" encoding="UTF-8"?>'
+                     f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>').encode(),
+                    "application/xml")
+        return (bodies[path], "text/html; charset=utf-8") if path in bodies else None
 
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            if self.path == "/sitemap.xml":
-                host = self.headers.get("Host")
-                body = (
-                    '<?xml version="1.0" encoding="UTF-8"?>'
-                    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                    + "".join(f"<url><loc>http://{host}{path}</loc></url>" for path in bodies)
-                    + "</urlset>"
-                ).encode()
-                content_type = "application/xml"
-            elif self.path in bodies:
-                body, content_type = bodies[self.path], "text/html; charset=utf-8"
-            else:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"127.0.0.1:{httpd.server_address[1]}"
+    return local_site.serve(route)
 
 
 def run_plain(urls: list[str], concurrency: int, throttle: bool) -> dict:
@@ -128,23 +104,9 @@ def run_plain(urls: list[str], concurrency: int, throttle: bool) -> dict:
 
 def run_newssieve(netloc: str, pages: int, concurrency: int, tmp: Path, throttle: bool) -> dict:
     from newssieve.ops.crawl_runner import run_crawl
-    from newssieve.redis_conn import delete_prefix, get_client, reset_caches
+    from newssieve.redis_conn import delete_prefix, get_client
 
-    prefix = f"nsbench-{uuid.uuid4().hex[:8]}:"
-    sites = tmp / "sites.yaml"
-    sites.write_text(
-        "sites:\n"
-        "  - name: bench\n"
-        f"    domains: ['{netloc}']\n"
-        "    allow_private: true\n"
-        f"    sitemaps: ['http://{netloc}/sitemap.xml']\n"
-        "    article: ['/news/story-\\d+\\.html$']\n"
-        f"    max_pages: {pages}\n"
-        f"    concurrency: {concurrency}\n",
-        encoding="utf-8",
-    )
-    os.environ.update(NEWSSIEVE_PREFIX=prefix, NEWSSIEVE_SITES=str(sites), NEWSSIEVE_VAR_DIR=str(tmp / "var"))
-    reset_caches()
+    prefix = local_site.use_one_site(tmp, "bench", netloc, r"/news/story-\d+\.html$", pages, concurrency)
     try:
         summary = run_crawl(
             "bench", scrapy_settings={"AUTOTHROTTLE_START_DELAY": 0.0, "AUTOTHROTTLE_ENABLED": throttle}

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+
+from newssieve.timespec import iso_timestamp
 
 
 @dataclass(order=True, frozen=True)
@@ -26,26 +27,11 @@ class Candidate:
 def listed_key(published: str | None, lastmod: str | None, seq: int) -> tuple[int, float, int]:
     """The order of a listed article: by its publication date, else its lastmod, else after the dated
     ones; `seq` (its place in the listings) breaks ties, earlier first."""
-    when = listed_timestamp(published)
+    when = iso_timestamp(published)
     if when is None:
-        when = listed_timestamp(lastmod)
+        when = iso_timestamp(lastmod)
     return (0, 0.0, -seq) if when is None else (1, when, -seq)
 
-
-def listed_timestamp(value: str | None) -> float | None:
-    """A listing's ISO 8601 date ("2025-01-06", "2025-01-06T10:00:00Z", ...) as a Unix time, else None."""
-    if not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    try:
-        return when.timestamp()
-    except (OverflowError, ValueError):  # year 9999 at -14:00 and the like
-        return None
 
 
 class Newest:

@@ -24,6 +24,21 @@ def parse_when(text: str, now: float | None = None) -> float:
     return parsed.timestamp()
 
 
+def iso_timestamp(value: str | None) -> float | None:
+    """An ISO 8601 time or date as written in pages and listings ("2025-01-06", "...T10:00:00Z") as
+    seconds since the epoch (UTC when it names no zone); None when it is not one."""
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    try:
+        return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+    except (OverflowError, ValueError):  # year 9999 at -14:00 and the like
+        return None
+
+
 def iso(ts: float | None) -> str | None:
     """ISO 8601 in UTC, to the second."""
     if ts is None:

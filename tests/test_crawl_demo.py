@@ -36,7 +36,7 @@ def test_demo_site_crawl_enqueues_each_article_once(crawl_env, network, site):
     assert first["errors"] == [], first["errors"]
     pages = [message["page"] for message in crawl_env.queued()]
     paths = Counter(urlsplit(page["canonical_url"]).path for page in pages)
-    assert set(paths) == expected
+    assert set(paths) == expected, first
     assert all(count == 1 for count in paths.values()), paths
     assert all(config.is_article_url(page["canonical_url"]) for page in pages)
     assert all(page["site"] == site and page["status"] == 200 for page in pages)

@@ -37,11 +37,12 @@ from scrapy.linkextractors import LinkExtractor
 from crawler.documents import DocumentError, Link, maybe_gunzip, parse_feed, robots_sitemaps, stream_sitemap
 from crawler.items import FetchedPage
 from crawler.report import TRANSIENT_KINDS, CrawlReport, Handled, describe_failure
-from crawler.selection import Candidate, Newest, listed_key, listed_timestamp
+from crawler.selection import Candidate, Newest, listed_key
 from crawler.state import ValidatorStore, stored_among
 from newssieve.canonical import canonicalize, find_canonical_links, page_canonical
 from newssieve.models import Page
 from newssieve.sites import Site
+from newssieve.timespec import iso_timestamp
 
 if TYPE_CHECKING:
     from twisted.python.failure import Failure
@@ -383,7 +384,7 @@ class SiteSpider(scrapy.Spider):
 
 def _recency(published: str | None) -> int:
     """0..99: higher for a more recent listed publication date (one step a day, 99 days back)."""
-    when = listed_timestamp(published)
+    when = iso_timestamp(published)
     if when is None:
         return 0
     age_days = int((time.time() - when) // 86400)
