@@ -34,6 +34,8 @@ MIN_WORDS = 100
 MIN_TITLE_SHARE = 0.5
 """An article body names at least half of its title's content words; below that the text taken
 may be a box about another subject."""
+MIN_REST_WORDS = 40
+"""What readability leaves once the box is taken out must be an article, not a headline and byline."""
 _WORD = re.compile(r"\w+")
 
 
@@ -72,7 +74,8 @@ def extract_blocks(tree: HtmlElement, url: str | None, title: str = "") -> list[
         # Neither of trafilatura's texts names a word of the title: both took a box about another
         # subject. readability's text, less that box, is the article if it names the title.
         rest = _without(_readability_blocks(tree), chosen)
-        return rest if title_share(rest, keys) >= MIN_TITLE_SHARE else chosen
+        article_like = _words([b for b in rest if b.tag != "head"]) >= MIN_REST_WORDS
+        return rest if article_like and title_share(rest, keys) >= MIN_TITLE_SHARE else chosen
     return chosen
 
 
@@ -82,10 +85,15 @@ def title_keys(title: str) -> set[str]:
 
 
 def title_share(blocks: list[Block], keys: set[str]) -> float:
-    """Share of the title's words that the blocks contain (1.0 when the title has none)."""
+    """Share of the title's words that the blocks' text contains (1.0 when the title has none).
+
+    Headings do not count: a text that holds the headline itself (readability keeps the h1)
+    proves nothing by naming the title; an article's paragraphs speak of its subject.
+    """
     if not keys:
         return 1.0
-    found = {w[:5] for b in blocks for w in _WORD.findall(b.text.casefold()) if len(w) >= 4}
+    found = {w[:5] for b in blocks if b.tag != "head" for w in _WORD.findall(b.text.casefold())
+             if len(w) >= 4}
     return len(keys & found) / len(keys)
 
 

@@ -80,7 +80,8 @@ _WORD = re.compile(r"\w+")
 TAIL_WINDOW = 6
 """How many blocks at the end of the body the tail rules may look at."""
 BIO_SHARE = 0.5
-"""A bio is at most this share of the article text before it; more, and it is the article."""
+"""A company bio ("Acme is ...") is at most this share of the article text before it; more, and it is
+the article."""
 LINK_DENSE = 0.8
 """Share of a block's characters inside links above which it reads as a link, not a sentence."""
 
@@ -267,16 +268,16 @@ def _drop_tail(blocks: list[Block], authors: list[str], site_names: list[str]) -
 def _is_appendix(blocks: list[Block], start: int, end: int, person: str | None) -> bool:
     """True when blocks[start:end] can be a bio appended to the story, not the story itself.
 
-    A bio is short beside the article (at most BIO_SHARE of the text before it), and a person's
-    bio is about someone the story does not speak of: an article whose paragraphs name that
-    person (surname) is about them (a profile, a press release on a new executive), and its
-    closing paragraphs on their career are the article.
+    A person's bio (it opens with the page's own author's full name) is about someone the story
+    does not speak of: an article whose paragraphs name that person (surname) is about them (a
+    profile, a press release on a new executive), and its closing paragraphs on their career are
+    the article. Its length says nothing: a short brief often carries a long author box. A bio
+    found only by the site's name ("Acme is a provider of ...") has no such test, so it must be
+    short beside the article: at most BIO_SHARE of the text before it.
     """
-    before = sum(words(b.text) for b in blocks[:start])
-    if sum(words(b.text) for b in blocks[start:end]) > BIO_SHARE * before:
-        return False
     if person is None:
-        return True
+        before = sum(words(b.text) for b in blocks[:start])
+        return sum(words(b.text) for b in blocks[start:end]) <= BIO_SHARE * before
     surname = _key(person).split()[-1]
     told = [b.text for b in blocks[:start] if words(b.text) >= 12]
     return not any(surname in _key(text).split() for text in told)
