@@ -8,10 +8,24 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Self
+
+
+class JsonRecord:
+    """A dataclass that travels as a JSON object (Celery messages): to_dict, and from_dict that
+    ignores keys it does not know (a message from a newer or older sender)."""
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Self:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
 
 
 @dataclass
-class Page:
+class Page(JsonRecord):
     """One fetched article page, as the crawler hands it to the process queue."""
 
     url: str
@@ -22,17 +36,9 @@ class Page:
     headers: dict[str, str] = field(default_factory=dict)
     fetched_at: float = 0.0
 
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Page:
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
-
 
 @dataclass
-class Article:
+class Article(JsonRecord):
     """What the cleaner keeps of a page: the article and its metadata, nothing else.
 
     `empty_reason` is set (and `text` empty) when the page held no article:
@@ -51,11 +57,3 @@ class Article:
     @property
     def is_empty(self) -> bool:
         return not self.text.strip()
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Article:
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})

@@ -21,6 +21,13 @@ from newssieve.canonical import DEFAULT_PORTS
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
+def _slug(value: str) -> str:
+    """Names of sites and feeds: they appear in Redis keys, URLs and file names."""
+    if not NAME_RE.match(value):
+        raise ValueError("must be lower-case letters, digits, '.', '_' or '-' (at most 64)")
+    return value
+
+
 class Follow(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -55,12 +62,7 @@ class Site(BaseModel):
     Off by default, so a sites entry cannot turn the crawler against internal services (SSRF);
     the demo network and the tests, served on 127.0.0.1, opt in."""
 
-    @field_validator("name")
-    @classmethod
-    def _name_is_slug(cls, value: str) -> str:
-        if not NAME_RE.match(value):
-            raise ValueError("must be lower-case letters, digits, '.', '_' or '-' (at most 64)")
-        return value
+    _name_is_slug = field_validator("name")(_slug)
 
     @field_validator("domains")
     @classmethod
@@ -141,12 +143,7 @@ class FeedDef(BaseModel):
     langs: list[str] = Field(default_factory=list)
     title: str | None = None
 
-    @field_validator("name")
-    @classmethod
-    def _name_is_slug(cls, value: str) -> str:
-        if not NAME_RE.match(value):
-            raise ValueError("must be lower-case letters, digits, '.', '_' or '-'")
-        return value
+    _name_is_slug = field_validator("name")(_slug)
 
 
 @dataclass
