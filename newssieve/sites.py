@@ -7,8 +7,9 @@ and the field. Feeds (named selections of sites/languages) live in the same file
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from newssieve.canonical import DEFAULT_PORTS
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+# The five fields of a cron expression, in order, with the values each takes.
+CRON_FIELDS = (("minute", 0, 59, ""), ("hour", 0, 23, ""), ("day of month", 1, 31, ""),
+               ("month", 1, 12, " or jan-dec"), ("day of week", 0, 7, " or sun-sat"))
 
 
 def _slug(value: str) -> str:
@@ -91,8 +95,9 @@ class Site(BaseModel):
     @field_validator("schedule")
     @classmethod
     def _schedule_is_cron(cls, value: str) -> str:
-        if len(value.split()) != 5 or not croniter.is_valid(value):
-            raise ValueError(f"{value!r} is not a 5-field cron expression")
+        problem = cron_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @model_validator(mode="after")
@@ -152,8 +157,13 @@ class SitesFile:
     sites: dict[str, Site]
     feeds: dict[str, FeedDef]
     errors: list[str]
+    invalid: dict[str, str] = field(default_factory=dict)
+    """{site name: why its entry is invalid}, for the entries left out of `sites`."""
 
     def site(self, name: str) -> Site:
+        """The valid site `name`; InvalidSite when its entry is invalid, KeyError when there is none."""
+        if name in self.invalid and name not in self.sites:
+            raise InvalidSite(f"the entry of site {name!r} in {self.path} is invalid: {self.invalid[name]}")
         if name not in self.sites:
             known = ", ".join(sorted(self.sites)) or "none"
             raise KeyError(f"no valid site {name!r} in {self.path} (known: {known})")
@@ -164,6 +174,13 @@ class SitesFileError(Exception):
     """The sites file as a whole cannot be read."""
 
 
+class InvalidSite(KeyError):
+    """The sites file lists the site, but its entry does not validate (a KeyError: no valid site)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 def _compiled(pattern: str) -> str:
     try:
         re.compile(pattern)
@@ -172,12 +189,49 @@ def _compiled(pattern: str) -> str:
     return pattern
 
 
-def _describe(error: ValidationError) -> str:
+def cron_problem(value: str) -> str | None:
+    """What is wrong with a 5-field cron expression, naming the field ("minute '61' is out of range
+    0-59"); None when it is valid."""
+    fields = value.split()
+    if len(fields) != 5:
+        return (f"{value!r} has {len(fields)} field(s), a cron expression 5: "
+                "minute hour day-of-month month day-of-week")
+    for index, (name, low, high, names) in enumerate(CRON_FIELDS):
+        alone = " ".join(part if i == index else "*" for i, part in enumerate(fields))
+        if croniter.is_valid(alone):
+            continue
+        numbers = [int(n) for n in re.findall(r"\d+", fields[index].split("/")[0])]
+        how = "is out of range" if any(not low <= n <= high for n in numbers) else "is not valid"
+        return f"in {value!r}, the {name} field {fields[index]!r} {how}: {name} takes {low}-{high}{names}"
+    if not croniter.is_valid(value):
+        return f"{value!r} is not a valid cron expression"
+    return None
+
+
+def _describe(error: ValidationError, model: type[BaseModel] | None = None) -> str:
     parts = []
     for item in error.errors():
-        field = ".".join(str(p) for p in item["loc"]) or "(site)"
-        parts.append(f"field '{field}': {item['msg']}")
+        where = ".".join(str(p) for p in item["loc"]) or "(site)"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden" and model is not None:
+            message = _unknown_key(item["loc"], model)
+        elif item["type"] == "value_error":
+            message = message.removeprefix("Value error, ")
+        parts.append(f"field '{where}': {message}")
     return "; ".join(parts)
+
+
+def _unknown_key(loc: tuple, model: type[BaseModel]) -> str:
+    """"unknown key (did you mean 'schedule'?)" for a key the entry (or its `follow:`) does not take."""
+    for part in loc[:-1]:  # down to the model that holds the key: Site -> follow -> Follow
+        annotation = model.model_fields[part].annotation if part in model.model_fields else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        model = annotation
+    known = sorted(model.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
+    return f"unknown key ({hint})"
 
 
 def parse_sites(text: str, path: Path) -> SitesFile:
@@ -188,22 +242,27 @@ def parse_sites(text: str, path: Path) -> SitesFile:
     if not isinstance(data, dict) or not isinstance(data.get("sites", []), list):
         raise SitesFileError(f"{path}: expected a mapping with a top-level 'sites:' list")
     errors: list[str] = []
-    sites = _validated(data.get("sites"), Site, "site", path, errors)
+    invalid: dict[str, str] = {}
+    sites = _validated(data.get("sites"), Site, "site", path, errors, invalid)
     feeds = {"all": FeedDef(name="all", title="All stories")}
     feeds.update(_validated(data.get("feeds"), FeedDef, "feed", path, errors))
-    return SitesFile(path=path, sites=sites, feeds=feeds, errors=errors)
+    return SitesFile(path=path, sites=sites, feeds=feeds, errors=errors, invalid=invalid)
 
 
 def _validated(entries: list | None, model: type[BaseModel], kind: str, path: Path,
-               errors: list[str]) -> dict:
-    """The valid entries by name; each invalid one adds an error naming file, entry and field."""
+               errors: list[str], invalid: dict[str, str] | None = None) -> dict:
+    """The valid entries by name; each invalid one adds an error naming file, entry and field (and
+    its reason to `invalid`, by name, when it has one)."""
     valid: dict = {}
     for index, raw in enumerate(entries or [], start=1):
         label = raw.get("name", f"#{index}") if isinstance(raw, dict) else f"#{index}"
         try:
             entry = model.model_validate(raw)
         except ValidationError as exc:
-            errors.append(f"{path}: {kind} '{label}': {_describe(exc)}")
+            reason = _describe(exc, model)
+            errors.append(f"{path}: {kind} '{label}': {reason}")
+            if invalid is not None and isinstance(label, str):
+                invalid.setdefault(label, reason)
             continue
         if entry.name in valid:
             errors.append(f"{path}: {kind} '{entry.name}': field 'name': duplicate {kind} name")

@@ -80,3 +80,15 @@ def test_export_writes_every_article_as_json_lines(room, tmp_path):
     assert sum(r["canonical"] for r in records) == 4  # one per story
     recent = run(export, "--since", "1h")  # every article was first seen just now
     assert len(recent.stdout.splitlines()) == 7 and recent.stderr == "exported 7 articles\n"
+
+
+def test_times_carry_their_zone_and_an_empty_table_says_so(room):
+    lines = run(feed, "all", "--copies").output.splitlines()
+    assert all(line.split("  [")[0].endswith(" UTC") for line in lines if not line.lstrip().startswith("└"))
+    copy = next(line for line in lines if "└" in line)
+    assert copy.index("└") == lines[0].index("[") + 2  # copies stay indented under their story
+    empty = run(feed, "all", "--since", "2030-01-01T00:00Z").output
+    assert empty == "no stories since 2030-01-01 00:00 UTC\n"
+    window = run(feed, "english", "--since", "2030-01-01T00:00Z", "--until", "2030-01-02T00:00Z").output
+    assert window == "no stories in feed english since 2030-01-01 00:00 UTC before 2030-01-02 00:00 UTC\n"
+    assert run(feed, "all", "--since", "2030-01-01T00:00Z", "--json").output.strip() == "[]"

@@ -120,6 +120,10 @@ def test_crawl_runs_command(crawl_env, server):
     assert len(lines) == 2 and all("fx: ok" in line for line in lines)
     result = CliRunner().invoke(cli, ["crawl-runs", "fx", "--json", "-n", "1"])
     assert json.loads(result.stdout)["status"] == "ok"
+    result = CliRunner().invoke(cli, ["crawl-runs", "fx", "--limit", "1"])
+    assert result.exit_code == 0 and len(result.stdout.strip().splitlines()) == 1
+    result = CliRunner().invoke(cli, ["crawl-runs", "never"])
+    assert result.exit_code == 0 and result.stdout == "no crawl runs of never yet\n"
 
 
 def test_a_second_crawl_of_the_same_site_is_locked_out(crawl_env, server):
@@ -226,6 +230,19 @@ def test_sites_command_lists_sites_and_reports_errors(crawl_env, server):
     assert result.exit_code == 1
     assert result.stdout.startswith("fx\tenabled\t0 * * * *\t1 feeds")
     assert "site 'Bad Name'" in result.stderr
+
+
+def test_crawl_of_an_invalid_entry_says_why_not_unknown(crawl_env, server):
+    bad = {**feed_site(server, 1), "name": "bad", "schedule": "61 * * * *"}
+    crawl_env.write_sites([feed_site(server, 1), bad])
+    result = CliRunner().invoke(cli, ["crawl", "bad", "--json"])
+    assert result.exit_code == 2
+    summary = json.loads(result.stdout)
+    assert summary["status"] == "invalid_site"
+    assert "the entry of site 'bad'" in summary["reason"]
+    assert "minute field '61' is out of range" in summary["reason"]
+    assert "unknown" not in result.stderr and "invalid_site" in result.stderr
+    assert "2  SITE is not in the sites file" in CliRunner().invoke(cli, ["crawl", "-h"]).stdout
 
 
 def test_crawl_all_fails_when_the_sites_file_has_errors(crawl_env, server):

@@ -116,3 +116,9 @@ def test_a_dead_lettered_page_leaves_the_pending_pages_so_it_is_not_resent_forev
         send_page(make_celery("test-dead"), page, pending)
         wait_for(lambda: DeadLetters(client, prefix).count() == 1, what="the dead letter")
         wait_for(lambda: pending.count() == 0, timeout=10, what="the page out of the pending pages")
+
+
+def test_an_empty_dead_letter_list_says_so(client, prefix):
+    result = CliRunner().invoke(main, ["dead", "list"])
+    assert result.exit_code == 0 and result.output == "no dead letters\n"
+    assert json.loads(CliRunner().invoke(main, ["dead", "list", "--json"]).output) == []

@@ -84,3 +84,26 @@ def test_watch_refreshes_until_interrupted(prefix):
     finally:
         watch.kill()
         watch.wait()
+
+
+def test_whole_counts_are_json_integers_in_status_and_status_json(client, prefix):
+    """Counters that are whole numbers serialise as 54, not 54.0 (HINCRBYFLOAT sums included)."""
+    from fastapi.testclient import TestClient
+
+    from newssieve.api.app import create_app
+    from newssieve.store.stats import Count, Stage, Stats
+
+    stats = Stats(client, prefix)
+    for _ in range(54):
+        stats.record(Stage.RECEIVED, {Count.SEEN: 1, Count.SECONDS: 0.5})
+    stats.record(Stage.STORE, {Count.SEEN: 2.0})  # a float increment that sums to a whole number
+    result = CliRunner().invoke(main, ["status", "--json"])
+    assert result.exit_code == 0, result.output
+    for raw in (result.output, TestClient(create_app()).get("/status.json").text):
+        snapshot = json.loads(raw)
+        assert snapshot["pipeline"]["received"] == {"last_hour": 54, "total": 54}
+        assert isinstance(snapshot["pipeline"]["received"]["total"], int)
+        assert isinstance(snapshot["pipeline"]["stored"]["total"], int)
+        assert isinstance(snapshot["pipeline"]["failed"]["total"], int)  # never recorded: 0, not 0.0
+        assert snapshot["stages"]["received"]["total"]["seconds"] == 27
+        assert "54.0" not in raw

@@ -7,11 +7,11 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime
 from typing import Any
 
 import click
 
+from newssieve.cli.conventions import CONTEXT_SETTINGS, utc_now_iso
 from newssieve.ops.crawl_runner import EXIT_CODES, run_crawl
 from newssieve.redis_conn import redis_available
 from newssieve.sites import SitesFileError, load_sites
@@ -30,7 +30,7 @@ def _status_line(summary: dict[str, Any]) -> str:
 
 def _describe(summary: dict[str, Any]) -> str:
     parts = [_status_line(summary)]
-    if summary["status"] not in ("locked", "disabled", "unknown_site"):
+    if summary["status"] not in ("locked", "disabled", "unknown_site", "invalid_site"):
         parts.append(
             f"— {summary.get('pages', 0)} pages, {summary.get('articles_new', 0)} new, "
             f"{summary.get('articles_known', 0)} known, {summary.get('not_modified', 0)} not modified, "
@@ -84,7 +84,7 @@ class _Progress(AbstractContextManager):
             self.progress.__enter__()
             self.task = self.progress.add_task(self.site, total=None, counts="starting…")
         else:
-            _echo_err(f"{datetime.now().isoformat(timespec='seconds')} {self.site}: {self.what} starting")
+            _echo_err(f"{utc_now_iso()} {self.site}: {self.what} starting")
         return self
 
     def __call__(self, event: dict[str, Any]) -> None:
@@ -95,7 +95,7 @@ class _Progress(AbstractContextManager):
         now = time.monotonic()
         if counts != self.last_line and now - self.last_time >= 10:
             self.last_line, self.last_time = counts, now
-            _echo_err(f"{datetime.now().isoformat(timespec='seconds')} {self.site}: {counts}")
+            _echo_err(f"{utc_now_iso()} {self.site}: {counts}")
 
     def __exit__(self, *exc):
         if self.progress is not None:
@@ -115,7 +115,7 @@ def _report(summary: dict[str, Any], as_json: bool) -> None:
         click.echo(f"  … and {more} more (see `newssieve crawl-runs {summary['site']} --json`)")
 
 
-@click.command()
+@click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("site", required=False)
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every enabled site, one after the other.")
 @click.option("--refetch", is_flag=True, help="Download articles again even when already stored.")
@@ -123,8 +123,15 @@ def _report(summary: dict[str, Any], as_json: bool) -> None:
 def crawl(site: str | None, all_sites: bool, refetch: bool, as_json: bool) -> None:
     """Crawl SITE (or --all sites) now, in a child process, under the site's crawl lock.
 
-    Exit status: 0 when every run finished ("ok"), 3 when a crawl of the site
-    is already running ("locked"), 4 for a disabled site, 1 for anything else.
+    \b
+    Exit status:
+      0  every run finished ("ok"; with --all, disabled sites are skipped)
+      1  a run failed or timed out, or the sites file cannot be read or has errors
+      2  SITE is not in the sites file ("unknown_site") or its entry is invalid
+         ("invalid_site": the message says which field and why)
+      3  a crawl of the site is already running ("locked")
+      4  SITE is disabled ("disabled")
+      130  interrupted (Ctrl-C)
     """
     if bool(site) == all_sites:
         raise click.UsageError("give either SITE or --all")
@@ -195,9 +202,10 @@ def _redis_or_exit() -> Iterator[None]:
         manager.__exit__(None, None, None)
 
 
-@click.command("crawl-runs")
+@click.command("crawl-runs", context_settings=CONTEXT_SETTINGS)
 @click.argument("site")
-@click.option("-n", "count", default=10, show_default=True, help="How many runs, newest first.")
+@click.option("--limit", "-n", "count", default=10, show_default=True,
+              help="How many runs, newest first (-n is the same).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON summary per line.")
 def crawl_runs(site: str, count: int, as_json: bool) -> None:
     """The last crawl runs of SITE (the last 50 are kept)."""
@@ -214,10 +222,10 @@ def crawl_runs(site: str, count: int, as_json: bool) -> None:
         else:
             click.echo(f"{run.get('started')}  {_describe(run)}")
     if not runs and not as_json:
-        click.echo(f"no runs recorded for {site}")
+        click.echo(f"no crawl runs of {site} yet")
 
 
-@click.command()
+@click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--wait", is_flag=True, help="Return once every page sent is stored (or the timeout passes).")
 @click.option("--timeout", default=300.0, show_default=True, help="Seconds --wait waits at most.")

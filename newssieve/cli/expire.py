@@ -6,11 +6,12 @@ import time
 
 import click
 
+from newssieve.cli.conventions import CONTEXT_SETTINGS
 from newssieve.store.retention import count_older_than, expire_older_than
 from newssieve.timespec import parse_when
 
 
-@click.command()
+@click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--older-than", "older_than", required=True,
               help="Age such as 30d, 12h, 90m, 2w (or an ISO 8601 time): articles first seen before it go.")
 @click.option("--dry-run", is_flag=True, help="Only count the articles that would be removed.")

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from newssieve.cli.conventions import CONTEXT_SETTINGS, utc
 from newssieve.cli.errors import redis_errors
 from newssieve.feeds.export import iter_export
 from newssieve.feeds.query import FeedQuery, FeedReader, UnknownFeed
@@ -32,18 +33,19 @@ class WhenType(click.ParamType):
 WHEN = WhenType()
 
 
-@click.command()
+@click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("name", default="all")
 @click.option("--since", type=WHEN, help="Published at or after: 30m, 2h, 7d or ISO 8601.")
 @click.option("--until", type=WHEN, help="Published before: 30m, 2h, 7d or ISO 8601.")
 @click.option("--site", help="Only stories whose canonical article is from this site.")
 @click.option("--lang", help="Only stories in this language (ISO 639-1).")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000),
+              help="At most this many stories.")
 @click.option("--copies", is_flag=True,
               help="List each story's copies with how each matched and its language (table), or inline "
                    "them (json).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table",
-              show_default=True)
+              show_default=True, help="table for people; json (one array) or jsonl (one story a line).")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 def feed(name: str, since: float | None, until: float | None, site: str | None, lang: str | None,
          limit: int, copies: bool, fmt: str, as_json: bool) -> None:
@@ -67,13 +69,22 @@ def feed(name: str, since: float | None, until: float | None, site: str | None, 
             for entry in entries:
                 click.echo(json.dumps(entry, ensure_ascii=False))
         else:
-            for line in story_lines(entries, copies=copies):
+            lines = story_lines(entries, copies=copies)
+            for line in lines or [_nothing(name, since, until)]:
                 click.echo(line)
 
 
-@click.command()
+def _nothing(name: str, since: float | None, until: float | None) -> str:
+    """The line a table prints when no story matches: "no stories since 2026-11-30 12:00 UTC" ..."""
+    window = "".join([f" since {utc(since)}" if since is not None else "",
+                      f" before {utc(until)}" if until is not None else ""])
+    return f"no stories in feed {name}{window}" if name != "all" else f"no stories{window}"
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--since", type=WHEN, help="Articles first seen at or after: 30m, 2h, 7d or ISO 8601.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+              help="One JSON object per line (the only format).")
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8", atomic=True), default="-",
               show_default=True, help="File to write (replaced only when the export completes).")
 def export(since: float | None, fmt: str, output) -> None:

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import click
 
+from newssieve.cli.conventions import CONTEXT_SETTINGS, DEFAULT_LOG_LEVEL, LOG_LEVELS
 from newssieve.redis_conn import redis_available
 from newssieve.settings import get_settings
 
 
-@click.command()
+@click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--host", help="Address to listen on.  [default: NEWSSIEVE_API_HOST or 127.0.0.1]")
-@click.option("--port", type=click.IntRange(0, 65535), help="[default: NEWSSIEVE_API_PORT or 8000]")
-@click.option("--log-level", default="info", show_default=True,
-              type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@click.option("--port", type=click.IntRange(0, 65535),
+              help="Port to listen on.  [default: NEWSSIEVE_API_PORT or 8000]")
+@click.option("--log-level", default=DEFAULT_LOG_LEVEL, show_default=True,
+              type=click.Choice(LOG_LEVELS, case_sensitive=False),
+              help="Least severe level logged (any case).")
 def serve(host: str | None, port: int | None, log_level: str) -> None:
     """Serve the API (/feeds, /articles, /clusters, /health, /docs) and the reader page at /."""
     from newssieve.api import server
@@ -34,7 +37,7 @@ def serve(host: str | None, port: int | None, log_level: str) -> None:
             app = create_app()
         except ValueError as exc:  # a setting the API cannot work with (the token)
             raise click.ClickException(str(exc)) from None
-        server.run(app, host=host, port=port, log_level=log_level)
+        server.run(app, host=host, port=port, log_level=log_level.lower())
 
 
 COMMANDS = [serve]

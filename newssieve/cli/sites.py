@@ -12,13 +12,14 @@ from typing import Any
 
 import click
 
+from newssieve.cli.conventions import CONTEXT_SETTINGS
 from newssieve.cli.crawl import _echo_err, _fail
 from newssieve.redis_conn import answers, redis_url
 from newssieve.sites import Site, SitesFileError, load_sites
 from newssieve.store.crawl_runs import last_runs
 
 
-@click.group(invoke_without_command=True)
+@click.group(invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
 @click.option("--json", "as_json", is_flag=True, help="Print the sites and errors as JSON.")
 @click.option("--runs/--no-runs", default=True, help="Show each site's last run (needs Redis).")
 @click.pass_context
@@ -203,8 +204,8 @@ def _tried_lines(tried: list[dict[str, Any]]) -> list[str]:
 def check(name: str, as_json: bool, timeout: float) -> None:
     """Fetch NAME's sources now and a few of its articles (cleaned), storing nothing.
 
-    Exit status: 0 when every source answered and the samples cleaned, 1 otherwise, 2 for an
-    unknown site.
+    Exit status: 0 when every source answered and the samples cleaned, 1 otherwise, 2 for a site
+    the sites file does not list or whose entry is invalid.
     """
     from newssieve.ops.site_check import check_site
 
@@ -221,7 +222,7 @@ def check(name: str, as_json: bool, timeout: float) -> None:
             click.echo(f"sample  {title} ({sample.get('chars', 0)} chars)  <{sample['url']}>")
     if report["status"] != "ok":
         _echo_err(f"newssieve sites check: {report['status']}: {report.get('reason')}")
-        sys.exit(2 if report["status"] == "unknown_site" else 1)
+        sys.exit(2 if report["status"] in ("unknown_site", "invalid_site") else 1)
 
 
 COMMANDS = [sites]

@@ -11,6 +11,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from newssieve.cli.conventions import CONTEXT_SETTINGS, utc
 from newssieve.cli.errors import redis_errors
 from newssieve.ops import status as ops_status
 from newssieve.store.deadletters import DeadLetters, subject
@@ -22,8 +23,8 @@ def _num(value: float) -> str:
 
 
 def _when(iso: str | None) -> str:
-    """"2026-11-25 17:40" (UTC) from an ISO time: short enough for a table on a terminal."""
-    return iso[:16].replace("T", " ") if iso else "-"
+    """"2026-11-25 17:40 UTC" from an ISO time in UTC: short enough for a table on a terminal."""
+    return iso[:16].replace("T", " ") + " UTC" if iso else "-"
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -60,16 +61,17 @@ def render(snapshot: dict) -> Group:
 
     dead = snapshot["dead_letters"]
     parts = [queues, workers, pages, sites, Text(f"dead letters: {dead['count']}")]
-    parts += [Text(f"  {d['id']}  {d['failed_at']}  {d['subject']}  {d['error'][:80]}")
+    parts += [Text(f"  {d['id']}  {_when(d['failed_at'])}  {d['subject']}  {d['error'][:80]}")
               for d in dead["latest"]]
     parts += [Text.assemble(("problem: ", "red"), p) for p in snapshot["problems"]]
     return Group(*parts)
 
 
-@click.command()
+@click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object (one per refresh with --watch).")
 @click.option("--watch", is_flag=True, help="Refresh every --interval seconds until Ctrl-C.")
-@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(min=0.2))
+@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(min=0.2),
+              help="Seconds between refreshes of --watch.")
 def status(as_json: bool, watch: bool, interval: float) -> None:
     """Queues, workers, pages through the pipeline, crawl runs and dead letters.
 
@@ -108,13 +110,13 @@ def _watch(console: Console, show, as_json: bool, interval: float) -> None:
         time.sleep(interval)
 
 
-@click.group()
+@click.group(context_settings=CONTEXT_SETTINGS)
 def dead() -> None:
     """Tasks that failed for good (after their retries): list, show, requeue or purge them."""
 
 
 @dead.command("list")
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", default=50, show_default=True, help="At most this many, newest first.")
 @click.option("--json", "as_json", is_flag=True, help="The full records as one JSON array.")
 @redis_errors()
 def dead_list(limit: int, as_json: bool) -> None:
@@ -123,8 +125,10 @@ def dead_list(limit: int, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(letters, ensure_ascii=False))
         return
+    if not letters:
+        click.echo("no dead letters")
     for letter in letters:
-        failed = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(letter["failed_at"]))
+        failed = utc(letter["failed_at"], with_seconds=True)
         click.echo(f"{letter['id']}  {failed}  {letter['task']}  {subject(letter)}  {letter['error'][:80]}")
 
 

@@ -36,7 +36,7 @@ from typing import Any
 import redis
 
 from newssieve.settings import PROJECT_ROOT, get_settings
-from newssieve.sites import SitesFileError, load_sites
+from newssieve.sites import InvalidSite, SitesFileError, load_sites
 from newssieve.store.crawl_runs import CrawlLock, iso, now, record_run, run_summary
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ EXIT_CODES = {
     "timeout": 1,
     "interrupted": 130,
     "unknown_site": 2,
+    "invalid_site": 2,
     "locked": 3,
     "disabled": 4,
 }
@@ -261,7 +262,8 @@ def run_crawl(
 
     Statuses: "ok"; "failed" (with a `reason`); "timeout"; "interrupted";
     "locked" (another crawl of the site holds the lock; nothing was done);
-    "disabled" (the site's entry has enabled: false); "unknown_site".
+    "disabled" (the site's entry has enabled: false); "unknown_site" (the sites file does not
+    list it); "invalid_site" (it lists it, but the entry does not validate: the reason says why).
     Only runs that took the lock are added to the history.
     """
     started = now()
@@ -299,6 +301,8 @@ def _sites_file_of(site_name: str) -> Path:
         site = sites.site(site_name)
     except SitesFileError as exc:
         raise CrawlRefused("failed", str(exc)) from None
+    except InvalidSite as exc:
+        raise CrawlRefused("invalid_site", str(exc)) from None
     except KeyError as exc:
         raise CrawlRefused("unknown_site", str(exc).strip("'\"")) from None
     if not site.enabled:

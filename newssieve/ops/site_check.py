@@ -10,18 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from newssieve.ops.dry_runs import clean_samples, run_events
-from newssieve.sites import SitesFileError, load_sites
+from newssieve.sites import InvalidSite, SitesFileError, load_sites
 
 
 def check_site(name: str, timeout: float = 300.0,
                scrapy_settings: dict[str, Any] | None = None) -> dict[str, Any]:
-    """{status: ok|failed|unknown_site, reason, sources: [...], samples: [...], errors: [...]}."""
+    """{status: ok|failed|unknown_site|invalid_site, reason, sources: [...], samples: [...],
+    errors: [...]}."""
     report: dict[str, Any] = {"site": name, "status": "failed", "sources": [], "samples": [], "errors": []}
     try:
         sites = load_sites()
         sites.site(name)
     except SitesFileError as exc:
         return {**report, "reason": str(exc)}
+    except InvalidSite as exc:
+        return {**report, "status": "invalid_site", "reason": str(exc)}
     except KeyError as exc:
         return {**report, "status": "unknown_site", "reason": str(exc).strip("'\"")}
     args = [name, "--sites", str(sites.path)]

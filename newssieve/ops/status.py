@@ -98,8 +98,8 @@ def _iso(ts: float | None) -> str | None:
 
 
 def page_counts(stages: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
-    """The PAGE_COUNTS, last hour and total, from the stage counters."""
-    return {name: {window: stages.get(stage, {}).get(window, {}).get(counter, 0.0)
+    """The PAGE_COUNTS, last hour and total, from the stage counters (whole numbers as int)."""
+    return {name: {window: stages.get(stage, {}).get(window, {}).get(counter, 0)
                    for window in WINDOWS}
             for name, (stage, counter) in PAGE_COUNTS.items()}
 

@@ -72,26 +72,26 @@ class Stats(KeyOwner):
         """Every stage that recorded counters (names written by something else included)."""
         return sorted(self._read(self.keys.stages, self.client.smembers, set()))
 
-    def total(self, stage: Stage, count: Count) -> float:
-        return self.totals(stage).get(count, 0.0)
+    def total(self, stage: Stage, count: Count) -> int | float:
+        return self.totals(stage).get(count, 0)
 
-    def totals(self, stage: str) -> dict[str, float]:
+    def totals(self, stage: str) -> dict[str, int | float]:
         key = self.keys.counters(stage)
         return self._numbers(key, self._read(key, self.client.hgetall, {}))
 
-    def last_hour(self, stage: str) -> dict[str, float]:
+    def last_hour(self, stage: str) -> dict[str, int | float]:
         now = int(time.time() // BUCKET_SECONDS)
         keys = [self.keys.minute_counters(stage, minute) for minute in range(now - 59, now + 1)]
         pipe = self.client.pipeline(transaction=False)
         for key in keys:
             pipe.hgetall(key)
-        summed: dict[str, float] = {}
+        summed: dict[str, int | float] = {}
         for key, bucket in zip(keys, pipe.execute(raise_on_error=False), strict=True):
             if isinstance(bucket, Exception):
                 self.errors.check(key, bucket)
                 continue
             for name, value in self._numbers(key, bucket).items():
-                summed[name] = summed.get(name, 0.0) + value
+                summed[name] = summed.get(name, 0) + value
         return summed
 
     # -- malformed counters -----------------------------------------------------
@@ -107,12 +107,21 @@ class Stats(KeyOwner):
             self.errors.check(key, exc)
             return default
 
-    def _numbers(self, key: str, counters: dict[str, str]) -> dict[str, float]:
-        """The counters that are numbers; each other one reported."""
+    def _numbers(self, key: str, counters: dict[str, str]) -> dict[str, int | float]:
+        """The counters that are numbers (whole ones as int: JSON says 54, not 54.0); each other one
+        reported."""
         out = {}
         for name, value in counters.items():
             try:
-                out[name] = float(value)
+                out[name] = _number(value)
             except ValueError:
                 self.errors.report(f"{key} {name}", f"counter {value[:40]!r} is not a number")
         return out
+
+
+def _number(value: str) -> int | float:
+    """"54" -> 54, "0.25" -> 0.25 (HINCRBYFLOAT writes whole sums without a point); ValueError otherwise."""
+    try:
+        return int(value)
+    except ValueError:
+        return float(value)
