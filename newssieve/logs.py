@@ -10,6 +10,7 @@ import contextlib
 import contextvars
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -69,10 +70,15 @@ class ConsoleFormatter(logging.Formatter):
 
 
 def configure(level: int | str = logging.INFO, stream=None, json_lines: bool | None = None) -> None:
-    """Install the newssieve handler on the root logger (idempotent)."""
+    """Install the newssieve handler on the root logger (idempotent).
+
+    JSON lines unless the stream is a terminal; NEWSSIEVE_LOG_FORMAT=json|text decides instead when
+    set (`newssieve up` sets json in its children and renders their lines itself).
+    """
     stream = stream or sys.stderr
     if json_lines is None:
-        json_lines = not stream.isatty()
+        wanted = os.environ.get("NEWSSIEVE_LOG_FORMAT", "").lower()
+        json_lines = wanted == "json" or (wanted != "text" and not stream.isatty())
     handler = logging.StreamHandler(stream)
     handler.addFilter(ContextFilter())
     handler.setFormatter(JsonFormatter() if json_lines else

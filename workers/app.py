@@ -1,11 +1,21 @@
 """The Celery app: `celery -A workers.app worker` (or `newssieve worker`), `celery -A workers.app beat`."""
 
 import contextlib
+import logging
+import os
+import warnings
 
+from celery.exceptions import SecurityWarning
 from celery.signals import setup_logging, task_postrun, task_prerun
 
 from newssieve.logs import configure, log_context
 from newssieve.taskqueue import make_celery
+
+if os.environ.get("NEWSSIEVE_ROOT_NOTED"):
+    # `newssieve up` said it once on its console. Not C_FORCE_ROOT: that would also let a worker
+    # accepting pickle run as root (anyone who can write to the broker runs code as root); Celery
+    # still refuses that case, only the warning is left out.
+    warnings.filterwarnings("ignore", category=SecurityWarning)
 
 app = make_celery("newssieve", include=["workers.tasks"])
 app.conf.timezone = "UTC"
@@ -18,6 +28,14 @@ app.conf.worker_consumer = "workers.consumer:Consumer"
 def _configure_logging(loglevel=None, **_kwargs) -> None:
     """Our handler instead of Celery's: JSON lines off a terminal, with site/URL/task id."""
     configure(loglevel or "INFO")
+    if os.environ.get("NEWSSIEVE_QUIET_TASKS") and logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        # under `up`: one line per page at INFO (the task's own); Celery's "received", "succeeded" at DEBUG
+        logging.getLogger("celery.worker.strategy").setLevel(logging.WARNING)
+        logging.getLogger("celery.app.trace").addFilter(_not_succeeded)
+
+
+def _not_succeeded(record: logging.LogRecord) -> bool:
+    return "succeeded in" not in str(record.msg)
 
 
 _task_log_contexts: dict[str, contextlib.ExitStack] = {}

@@ -12,9 +12,9 @@ from newssieve.taskqueue import CRAWL_QUEUE, PROCESS_QUEUE
 ALL_QUEUES = f"{CRAWL_QUEUE},{PROCESS_QUEUE}"
 
 
-def worker_command(extra: list[str]) -> list[str]:
-    """The celery worker command line; default queues are both newssieve queues."""
-    cmd = [sys.executable, "-m", "celery", "-A", "workers.app", "worker"]
+def worker_command(extra: list[str], quiet: bool = False) -> list[str]:
+    """The celery worker command line; default queues are both newssieve queues; quiet: no ASCII banner."""
+    cmd = [sys.executable, "-m", "celery", "-A", "workers.app", *(["--quiet"] if quiet else []), "worker"]
     if not any(arg == "-Q" or arg.startswith("--queues") for arg in extra):
         cmd += ["-Q", ALL_QUEUES]
     return cmd + extra
