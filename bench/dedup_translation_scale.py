@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
-import pickle
 import statistics
 import sys
 import time
@@ -66,7 +66,16 @@ def fill_fingerprints(shared: Path, count: int) -> list[tuple]:
                 fp = fingerprint("\n".join(paras), s.minhash_perm, s.shingle_words)
                 out.append((lang, tfp.to_bytes(), fp.signature, fp.shingles, fp.exact_hash))
         return out
-    return tf._cached(f"fill-{SEED}-{count}.pkl", build)
+
+    def dump(rows: list[tuple]) -> str:
+        return json.dumps([[lang, blob.hex(), sig.hex(), shingles, exact]
+                           for lang, blob, sig, shingles, exact in rows])
+
+    def load(text: str) -> list[tuple]:
+        return [(lang, bytes.fromhex(blob), bytes.fromhex(sig), shingles, exact)
+                for lang, blob, sig, shingles, exact in json.loads(text)]
+
+    return tf._cached(f"fill-{SEED}-{count}.json", build, dump, load)
 
 
 def entry_of(raw: bytes) -> TranslationEntry:
@@ -216,7 +225,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,50000,100000")
     ap.add_argument("--db", type=int, default=12)
     ap.add_argument("--shared", type=Path, default=Path("../shared/eval"))
-    ap.add_argument("--out", type=Path, help="also write the figures as a pickle here")
+    ap.add_argument("--out", type=Path, help="also write the figures as JSON here")
     ap.add_argument("--candidates", type=int, help="translation_candidates (default: the setting)")
     args = ap.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
@@ -241,7 +250,7 @@ def main() -> None:
     finally:
         client.flushdb()
     if args.out:
-        args.out.write_bytes(pickle.dumps(results))
+        args.out.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import pickle
 import random
 import tempfile
 from collections import defaultdict
@@ -44,14 +43,29 @@ RUN = 2  # consecutive sentences per source
 MIN_SENTENCES, MAX_SENTENCES = 12, 18
 
 
-def _cached(name: str, build):
+def _cached(name: str, build, dump=json.dumps, load=json.loads):
+    """A value built once and kept in CACHE as JSON (never pickle: the temp folder is shared, and
+    reading back a pickle someone else wrote there would run their code)."""
     path = CACHE / name
     if path.exists():
-        return pickle.loads(path.read_bytes())
+        return load(path.read_text(encoding="utf-8"))
     value = build()
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    CACHE.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.write_text(dump(value), encoding="utf-8")
     return value
+
+
+def _cached_vectors(name: str, build) -> dict[bytes, np.ndarray]:
+    """Sentence vectors by key, kept as a plain .npz (loaded with allow_pickle=False)."""
+    path = CACHE / name
+    if path.exists():
+        with np.load(path, allow_pickle=False) as saved:
+            return dict(zip(saved["keys"].tolist(), saved["vectors"], strict=True))
+    vectors = build()
+    CACHE.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        np.savez(handle, keys=np.array(list(vectors), dtype="S12"), vectors=np.stack(list(vectors.values())))
+    return vectors
 
 
 def _manifest_docs(shared: Path) -> list[tuple[str, list[str]]]:
@@ -100,7 +114,7 @@ def source_docs(shared: Path) -> dict[str, list[list[str]]]:
             if len(sents) >= 2 * RUN:
                 by_lang[lang].append(sents)
         return dict(by_lang)
-    return _cached("sources-v1.pkl", build)
+    return _cached("sources-v2.json", build)
 
 
 def fill_articles(docs: dict[str, list[list[str]]], count: int,
@@ -156,7 +170,7 @@ def cached_encoder(docs: dict[str, list[list[str]]]):
                 batch = texts[i:i + 256]
                 vectors.update(zip(map(_key, batch), real.encode(batch), strict=True))
         return vectors
-    encoder = CachedEncoder(real, _cached("vectors-v1.pkl", build))
+    encoder = CachedEncoder(real, _cached_vectors("vectors-v2.npz", build))
     saved = tr._encoder
     tr._encoder = lambda: encoder
     try:

@@ -17,10 +17,9 @@ import time
 import redis
 import redis.asyncio as aioredis
 
-from newssieve.ids import article_id
 from newssieve.redis_conn import get_client, redis_url
 from newssieve.settings import get_settings
-from newssieve.store.articles import is_stored
+from newssieve.store.articles import is_stored, stored_urls
 from newssieve.store.keys import Keys
 
 logger = logging.getLogger(__name__)
@@ -100,13 +99,6 @@ class ValidatorStore:
 
 
 async def stored_among(canonical_urls: list[str]) -> set[str]:
-    """Which of these canonical URLs have their article stored, asked in one pipelined round trip
-    (a listing's candidates, a batch at a time)."""
-    if not canonical_urls:
-        return set()
-    keys = Keys()
-    async with async_client().pipeline(transaction=False) as pipe:
-        for url in canonical_urls:
-            pipe.exists(keys.article(article_id(url)))
-        found = await pipe.execute()
-    return {url for url, exists in zip(canonical_urls, found, strict=True) if exists}
+    """Which of these canonical URLs have their article stored (a listing's candidates, a batch at a
+    time, in one round trip)."""
+    return await stored_urls(async_client(), canonical_urls)

@@ -185,9 +185,23 @@ def feeds_for(feed_defs: dict[str, FeedDef], site: str, lang: str | None) -> lis
     return names
 
 
+async def stored_urls(client: aioredis.Redis, canonical_urls: list[str],
+                      prefix: str | None = None) -> set[str]:
+    """Which of these canonical URLs have their article stored, asked on an asyncio client (the
+    crawler's) in one pipelined round trip."""
+    if not canonical_urls:
+        return set()
+    keys = Keys(prefix)
+    async with client.pipeline(transaction=False) as pipe:
+        for url in canonical_urls:
+            pipe.exists(keys.article(article_id(url)))
+        found = await pipe.execute()
+    return {url for url, exists in zip(canonical_urls, found, strict=True) if exists}
+
+
 async def is_stored(client: aioredis.Redis, canonical_url: str, prefix: str | None = None) -> bool:
-    """Whether the article of a canonical URL is stored, asked on an asyncio client (the crawler's)."""
-    return bool(await client.exists(Keys(prefix).article(article_id(canonical_url))))
+    """Whether the article of a canonical URL is stored (see stored_urls)."""
+    return bool(await stored_urls(client, [canonical_url], prefix))
 
 
 class Store(KeyOwner):
