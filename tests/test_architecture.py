@@ -152,3 +152,23 @@ def test_the_length_checker_sees_a_long_function(tmp_path):
     (package / "m.py").write_text(f"def short():\n    pass\n\n\nclass C:\n    def long(self):\n{body}",
                                   encoding="utf-8")
     assert long_functions(package) == [f"pkg/m.py:6 long ({MAX_FUNCTION_LINES + 1} lines)"]
+
+
+def private_imports(path: Path) -> list[str]:
+    """Names starting with one underscore imported from another project module (a reach into its
+    insides; third-party types such as lxml's `_Element` are that library's business)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [f"{node.module}.{alias.name}" for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in PACKAGES
+            for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__")]
+
+
+def test_no_module_imports_another_modules_private_names():
+    wrong = {name: found for name, path in project_modules().items() if (found := private_imports(path))}
+    assert wrong == {}
+
+
+def test_the_private_import_check_sees_one(tmp_path):
+    source = tmp_path / "x.py"
+    source.write_text("from newssieve.cli.serve import _is_loopback, __version__\n", encoding="utf-8")
+    assert private_imports(source) == ["newssieve.cli.serve._is_loopback"]

@@ -12,14 +12,11 @@ from typing import Any
 import click
 
 from newssieve.cli.conventions import CONTEXT_SETTINGS, utc_now_iso
+from newssieve.cli.errors import echo_err, fail
 from newssieve.ops.crawl_runner import EXIT_CODES, run_crawl
 from newssieve.redis_conn import redis_available
 from newssieve.sites import SitesFileError, load_sites
 from newssieve.store.crawl_runs import crawl_lock_holder, last_runs, now, run_summary
-
-
-def _echo_err(message: str) -> None:
-    click.echo(message, err=True)
 
 
 def _status_line(summary: dict[str, Any]) -> str:
@@ -84,7 +81,7 @@ class _Progress(AbstractContextManager):
             self.progress.__enter__()
             self.task = self.progress.add_task(self.site, total=None, counts="starting…")
         else:
-            _echo_err(f"{utc_now_iso()} {self.site}: {self.what} starting")
+            echo_err(f"{utc_now_iso()} {self.site}: {self.what} starting")
         return self
 
     def __call__(self, event: dict[str, Any]) -> None:
@@ -95,7 +92,7 @@ class _Progress(AbstractContextManager):
         now = time.monotonic()
         if counts != self.last_line and now - self.last_time >= 10:
             self.last_line, self.last_time = counts, now
-            _echo_err(f"{utc_now_iso()} {self.site}: {counts}")
+            echo_err(f"{utc_now_iso()} {self.site}: {counts}")
 
     def __exit__(self, *exc):
         if self.progress is not None:
@@ -157,7 +154,7 @@ def crawl(site: str | None, all_sites: bool, refetch: bool, as_json: bool) -> No
             if summary["status"] == "interrupted":
                 break
     if worst:
-        _echo_err(f"newssieve crawl: {'; '.join(reasons)}")
+        echo_err(f"newssieve crawl: {'; '.join(reasons)}")
         sys.exit(worst)
 
 
@@ -166,9 +163,9 @@ def _every_site() -> tuple[dict[str, bool], str | None]:
     try:
         sites_file = load_sites()
     except SitesFileError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for error in sites_file.errors:
-        _echo_err(f"warning: {error}")
+        echo_err(f"warning: {error}")
     problem = None
     if sites_file.errors:
         problem = f"the sites file has {len(sites_file.errors)} error(s) (see `newssieve sites`)"
@@ -183,11 +180,6 @@ def _crawl_one(name: str, enabled: bool, refetch: bool) -> dict[str, Any]:
         return run_crawl(name, refetch=refetch, progress=progress)
 
 
-def _fail(reason: str, code: int = 1):
-    _echo_err(f"newssieve: {reason}")
-    sys.exit(code)
-
-
 @contextmanager
 def _redis_or_exit() -> Iterator[None]:
     """`redis_available()`, with a failure to find or start Redis turned into a one-line exit."""
@@ -195,7 +187,7 @@ def _redis_or_exit() -> Iterator[None]:
     try:
         manager.__enter__()
     except Exception as exc:
-        _fail(f"no Redis: {exc}")
+        fail(f"no Redis: {exc}")
     try:
         yield
     finally:
@@ -250,7 +242,7 @@ def ingest(path: str, wait: bool, timeout: float, as_json: bool) -> None:
         for error in summary["errors"][:10]:
             click.echo(f"  {error['url']}: {error['reason']}")
     if summary["status"] != "ok":
-        _echo_err(f"newssieve ingest: {summary['status']}: {summary.get('reason', '')}")
+        echo_err(f"newssieve ingest: {summary['status']}: {summary.get('reason', '')}")
         sys.exit(1)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from newssieve.cli.conventions import CONTEXT_SETTINGS
-from newssieve.cli.crawl import _echo_err, _fail
+from newssieve.cli.errors import echo_err, fail
 from newssieve.redis_conn import answers, redis_url
 from newssieve.sites import Site, SitesFileError, load_sites
 from newssieve.store.crawl_runs import last_runs
@@ -33,7 +33,7 @@ def sites(ctx: click.Context, as_json: bool, runs: bool) -> None:
     try:
         sites_file = load_sites()
     except SitesFileError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     last = _last_run_of_each(list(sites_file.sites)) if runs else {}
     rows = [_site_row(site, last.get(site.name)) for site in sites_file.sites.values()]
     if as_json:
@@ -44,7 +44,7 @@ def sites(ctx: click.Context, as_json: bool, runs: bool) -> None:
         for row in rows:
             click.echo("\t".join(_site_cells(row, ("enabled", "disabled"), ",")))
     for error in sites_file.errors:
-        _echo_err(f"error: {error}")
+        echo_err(f"error: {error}")
     if sites_file.errors:
         sys.exit(1)
 
@@ -132,9 +132,9 @@ def add(url: str, name: str | None, write: bool, as_json: bool, allow_private: b
     else:
         _print_proposal(report)
     if report["status"] != "ok":
-        _echo_err(f"newssieve sites add: {report.get('reason')}")
+        echo_err(f"newssieve sites add: {report.get('reason')}")
         for hint in report.get("hints", []):
-            _echo_err(f"  hint: {hint}")
+            echo_err(f"  hint: {hint}")
         sys.exit(1)
 
 
@@ -221,7 +221,7 @@ def check(name: str, as_json: bool, timeout: float) -> None:
             title = sample.get("title") or f"({sample.get('error') or sample.get('empty_reason')})"
             click.echo(f"sample  {title} ({sample.get('chars', 0)} chars)  <{sample['url']}>")
     if report["status"] != "ok":
-        _echo_err(f"newssieve sites check: {report['status']}: {report.get('reason')}")
+        echo_err(f"newssieve sites check: {report['status']}: {report.get('reason')}")
         sys.exit(2 if report["status"] in ("unknown_site", "invalid_site") else 1)
 
 

@@ -105,7 +105,7 @@ def _child_command(site: str, refetch: bool, sites_path: Path, settings: dict[st
     return cmd
 
 
-def _child_env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
     env = dict(os.environ)
     path = env.get("PYTHONPATH")
     env["PYTHONPATH"] = str(PROJECT_ROOT) + (os.pathsep + path if path else "")
@@ -146,7 +146,7 @@ class CrawlChild:
             with self.log_file.open("wb") as log:
                 self._start(log)
                 for line in self._lines_until_closed():
-                    self._take(_parse_event(line))
+                    self._take(parse_event(line))
                 self.proc.wait()
         except KeyboardInterrupt:
             self.cut_short = ("interrupted", "interrupted by the user")
@@ -188,7 +188,7 @@ class CrawlChild:
         self.proc = subprocess.Popen(
             self.command,
             cwd=str(PROJECT_ROOT),
-            env=_child_env(),
+            env=child_env(),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=log,
@@ -235,7 +235,7 @@ class CrawlChild:
                 break
             if line is None:
                 break
-            event = _parse_event(line)
+            event = parse_event(line)
             if event and event.pop("event", None) == "summary":
                 summary = event
         return summary
@@ -349,7 +349,7 @@ def _read_lines(stream, lines: queue.Queue) -> None:
         lines.put(None)
 
 
-def _parse_event(line: str) -> dict[str, Any] | None:
+def parse_event(line: str) -> dict[str, Any] | None:
     """A JSON object line of the child as a dict; None for anything else (a stray print, a half line)."""
     line = line.strip()
     if not line.startswith("{"):

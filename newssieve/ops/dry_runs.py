@@ -14,7 +14,7 @@ import sys
 import time
 from typing import Any
 
-from newssieve.ops.crawl_runner import CrawlChild, _child_env, _parse_event, log_path
+from newssieve.ops.crawl_runner import CrawlChild, child_env, log_path, parse_event
 from newssieve.settings import PROJECT_ROOT
 
 
@@ -56,12 +56,12 @@ def clean_samples(samples: list[dict[str, Any]], timeout: float = 120.0) -> list
         try:
             done = subprocess.run([sys.executable, "-m", "workers.sample"], input=lines, text=True,
                                   capture_output=True, timeout=timeout, cwd=str(PROJECT_ROOT),
-                                  env=_child_env())
+                                  env=child_env())
             output = done.stdout
         except subprocess.TimeoutExpired:
             output = ""
         for line in output.splitlines():
-            event = _parse_event(line)
+            event = parse_event(line)
             if event and event.get("url"):
                 cleaned[event["url"]] = event
     out = []
