@@ -1,21 +1,27 @@
 """Crawl throughput: pages per second from the newssieve crawl into the process queue, against a plain
 Scrapy spider fetching the same local pages in the same run, with the same download settings. Prints
-both and the ratio (target >= 0.8), with AutoThrottle on in both (as newssieve crawls) and off in both.
+both and the ratio (target >= 0.9 with AutoThrottle off), round by round, with AutoThrottle on in both
+(as newssieve crawls) and off in both, then per setting the median ratio and its spread (min-max).
 
-    .venv/bin/python bench/crawl.py [--pages 2000] [--concurrency 8] [--rounds 2]
+    .venv/bin/python bench/crawl.py [--pages 2000] [--concurrency 8] [--rounds 3]
 
 Everything is local: a threaded HTTP server on 127.0.0.1 serves the pages and a sitemap; the
 newssieve crawl (`run_crawl`, child process, real Celery hand-off to Redis under a throwaway
 key prefix) reads the sitemap and fetches every page; the plain spider gets the page URLs
 directly and does nothing with the responses. Rates use each crawl's own elapsed time (Scrapy's
-`elapsed_time_seconds`), so process start-up is left out of both.
+`elapsed_time_seconds`), so process start-up is left out of both. Each round runs the two crawls of a
+setting back to back (their ratio is that round's), in alternating order; the machine's other load
+moves the rates between rounds, hence the spread. After each newssieve crawl the bench checks that
+every page is on the process queue (one to a message, or several: store.pending.send_pages).
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -102,6 +108,21 @@ def run_plain(urls: list[str], concurrency: int, throttle: bool) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def queued_pages(client, key: str) -> tuple[int, int]:
+    """(pages, messages) on a process queue: a message carries one page (process_page) or several."""
+    pages = messages = 0
+    for raw in client.lrange(key, 0, -1):
+        message = json.loads(raw)
+        body = message["body"]
+        if message.get("properties", {}).get("body_encoding") == "base64":
+            body = base64.b64decode(body)
+        args = json.loads(body)[0]
+        many = message.get("headers", {}).get("task") == "newssieve.process_pages"
+        pages += len(args[0]) if many else 1
+        messages += 1
+    return pages, messages
+
+
 def run_newssieve(netloc: str, pages: int, concurrency: int, tmp: Path, throttle: bool) -> dict:
     from newssieve.ops.crawl_runner import run_crawl
     from newssieve.redis_conn import delete_prefix, get_client
@@ -111,7 +132,7 @@ def run_newssieve(netloc: str, pages: int, concurrency: int, tmp: Path, throttle
         summary = run_crawl(
             "bench", scrapy_settings={"AUTOTHROTTLE_START_DELAY": 0.0, "AUTOTHROTTLE_ENABLED": throttle}
         )
-        queued = get_client().llen(f"{prefix}process")
+        queued, messages = queued_pages(get_client(), f"{prefix}process")
     finally:
         delete_prefix(get_client(), prefix)
     if summary["status"] != "ok":
@@ -120,55 +141,73 @@ def run_newssieve(netloc: str, pages: int, concurrency: int, tmp: Path, throttle
         "pages": summary["articles_new"],
         "seconds": summary["crawl_seconds"],
         "queued": queued,
+        "messages": messages,
         "wall": summary["duration"],
     }
+
+
+def spread(values: list[float], fmt: str) -> str:
+    low, high = min(values), max(values)
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(low)}–{fmt.format(high)})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=2, help="alternate runs of each; the best rate counts")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of each setting; the spread is printed")
     args = parser.parse_args()
 
     from newssieve.redis_conn import redis_available
 
     httpd, netloc = serve(args.pages)
     urls = [f"http://{netloc}/news/story-{i}.html" for i in range(args.pages)]
-    rates: dict[tuple[str, bool], list[float]] = {}
+    rounds: dict[bool, list[dict]] = {True: [], False: []}
+    load_before = os.getloadavg()[0]
     with redis_available(), tempfile.TemporaryDirectory() as tmp:
         for round_ in range(args.rounds):
             for throttle in (True, False):
-                plain = run_plain(urls, args.concurrency, throttle)
-                ours = run_newssieve(netloc, args.pages, args.concurrency, Path(tmp), throttle)
-                if ours["queued"] != args.pages:
-                    raise SystemExit(
-                        f"expected {args.pages} messages on the process queue, found {ours['queued']}"
-                    )
+                runs = {}
+                for kind in ("plain", "ours") if round_ % 2 == 0 else ("ours", "plain"):
+                    if kind == "plain":
+                        runs[kind] = run_plain(urls, args.concurrency, throttle)
+                    else:
+                        runs[kind] = run_newssieve(netloc, args.pages, args.concurrency, Path(tmp), throttle)
+                plain, ours = runs["plain"], runs["ours"]
+                if ours["queued"] != args.pages or ours["pages"] != args.pages:
+                    raise SystemExit(f"expected {args.pages} pages crawled and on the process queue, found "
+                                     f"{ours['pages']} crawled, {ours['queued']} queued")
                 plain_rate, ours_rate = plain["pages"] / plain["seconds"], ours["pages"] / ours["seconds"]
-                rates.setdefault(("plain", throttle), []).append(plain_rate)
-                rates.setdefault(("ours", throttle), []).append(ours_rate)
+                rounds[throttle].append({"plain": plain_rate, "ours": ours_rate,
+                                         "ratio": ours_rate / plain_rate, "messages": ours["messages"]})
                 print(
                     f"round {round_ + 1}, AutoThrottle {'on ' if throttle else 'off'}: plain scrapy "
                     f"{plain['pages']} pages in {plain['seconds']:.2f} s ({plain_rate:.0f}/s); newssieve "
                     f"crawl -> queue {ours['pages']} in {ours['seconds']:.2f} s ({ours_rate:.0f}/s; "
-                    f"{ours['wall']:.1f} s with process start)",
+                    f"{ours['wall']:.1f} s with process start; {ours['messages']} messages); "
+                    f"ratio {ours_rate / plain_rate:.2f}",
                     flush=True,
                 )
     httpd.shutdown()
-    result = {"bench": "crawl", "pages": args.pages, "concurrency": args.concurrency}
-    for throttle, label in ((True, "autothrottle_on"), (False, "autothrottle_off")):
-        plain, ours = max(rates[("plain", throttle)]), max(rates[("ours", throttle)])
-        ratio = ours / plain
+    result = {"bench": "crawl", "pages": args.pages, "concurrency": args.concurrency, "rounds": args.rounds,
+              "load_average_before": round(load_before, 2)}
+    for throttle, label, target in ((True, "autothrottle_on", None), (False, "autothrottle_off", 0.9)):
+        figures = rounds[throttle]
+        ratios = [f["ratio"] for f in figures]
+        verdict = "" if target is None else (f" (target >= {target}: "
+                                             f"{'ok' if statistics.median(ratios) >= target else 'BELOW'})")
         print(
-            f"AutoThrottle {'on (production politeness)' if throttle else 'off (raw fetching)'}: "
-            f"plain scrapy {plain:.0f} pages/s, newssieve crawl into the process queue {ours:.0f} pages/s, "
-            f"ratio {ratio:.2f} (target >= 0.8) {'ok' if ratio >= 0.8 else 'BELOW TARGET'}"
+            f"AutoThrottle {'on (production politeness)' if throttle else 'off (raw fetching)'}, "
+            f"median (min–max) of {len(figures)} rounds: plain scrapy "
+            f"{spread([f['plain'] for f in figures], '{:.0f}')} pages/s, newssieve crawl into the process "
+            f"queue {spread([f['ours'] for f in figures], '{:.0f}')} pages/s, ratio "
+            f"{spread(ratios, '{:.2f}')}{verdict}"
         )
         result[label] = {
-            "plain_pages_per_s": round(plain, 1),
-            "newssieve_pages_per_s": round(ours, 1),
-            "ratio": round(ratio, 3),
+            "plain_pages_per_s": [round(f["plain"], 1) for f in figures],
+            "newssieve_pages_per_s": [round(f["ours"], 1) for f in figures],
+            "ratios": [round(r, 3) for r in ratios],
+            "ratio_median": round(statistics.median(ratios), 3),
         }
     print(json.dumps(result))
 

@@ -2,8 +2,9 @@
 `celery worker` with 2 pool processes, on a Redis server of the soak's own (a throwaway server on a
 free 127.0.0.1 port, AOF off; or NEWSSIEVE_REDIS_URL with --shared-redis, under its own prefix).
 
-Pages are sent by task name in batches (send_task, as the crawler does), keeping at most --backlog
-messages waiting so the queue itself does not dominate Redis memory. While it runs, the RSS of the
+Pages are sent --batch at a time through the normal send path (store.pending.send_pages: filed as
+pending, then several pages to a message), keeping at most about --backlog pages waiting so the queue
+itself does not dominate Redis memory. While it runs, the RSS of the
 worker's whole process tree is sampled every --sample seconds. At the end it checks that every page
 was stored exactly once and the clusters are exactly the stories, and prints and writes to
 bench/RESULTS-soak.md: the rate, worker memory after warm-up and its growth, and Redis memory per
@@ -37,7 +38,8 @@ from newssieve.redis_conn import delete_prefix, get_client, redis_url  # noqa: E
 from newssieve.settings import get_settings  # noqa: E402
 from newssieve.store.deadletters import DeadLetters  # noqa: E402
 from newssieve.store.keys import Keys  # noqa: E402
-from newssieve.taskqueue import PROCESS_PAGE, PROCESS_QUEUE, make_celery  # noqa: E402
+from newssieve.store.pending import BATCH_PAGES, PendingPages, send_pages  # noqa: E402
+from newssieve.taskqueue import make_celery  # noqa: E402
 from tests.reliability_pages import SyntheticPage, iter_synthetic_pages  # noqa: E402
 from tests.reliability_support import (  # noqa: E402
     assert_exactly_once,
@@ -87,33 +89,31 @@ def run(args) -> dict:
         worker = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     next_sample = 0.0
     stopped_early = False
+    pending = PendingPages()
     try:
-        with app.producer_or_acquire() as producer:
-            while True:
-                now = time.monotonic()
-                stored = client.zcard(keys.articles)
-                if now >= next_sample:
-                    samples.append((now - started, stored, tree_rss(worker)))
-                    next_sample = now + args.sample
-                if worker.poll() is not None:
-                    raise RuntimeError(f"the worker exited with {worker.returncode}; see {log_path}")
-                if sent < args.pages and now < deadline and queue_depth(client, prefix) < args.backlog:
-                    for item in pages:
-                        app.send_task(PROCESS_PAGE, args=[item.to_dict()], queue=PROCESS_QUEUE,
-                                      producer=producer)
-                        kept.append(replace(item, page=replace(item.page, html="")))
-                        sent += 1
-                        if sent % args.batch == 0:
-                            break
-                    continue
-                if sent < args.pages and now >= deadline:
-                    stopped_early = True
-                if (sent >= args.pages or stopped_early) and stored >= sent and \
-                        queue_depth(client, prefix) == 0 and unacked(client, prefix) == 0:
-                    break
-                if now > deadline + 600:
-                    raise RuntimeError("the worker did not drain the queue within 10 minutes of the deadline")
-                time.sleep(0.5)
+        while True:
+            now = time.monotonic()
+            stored = client.zcard(keys.articles)
+            if now >= next_sample:
+                samples.append((now - started, stored, tree_rss(worker)))
+                next_sample = now + args.sample
+            if worker.poll() is not None:
+                raise RuntimeError(f"the worker exited with {worker.returncode}; see {log_path}")
+            waiting = queue_depth(client, prefix) * BATCH_PAGES  # about: a message holds up to BATCH_PAGES
+            if sent < args.pages and now < deadline and waiting < args.backlog:
+                chunk = [item for _, item in zip(range(args.batch), pages, strict=False)]
+                send_pages(app, [item.page for item in chunk], pending)
+                kept += [replace(item, page=replace(item.page, html="")) for item in chunk]
+                sent += len(chunk)
+                continue
+            if sent < args.pages and now >= deadline:
+                stopped_early = True
+            if (sent >= args.pages or stopped_early) and stored >= sent and \
+                    queue_depth(client, prefix) == 0 and unacked(client, prefix) == 0:
+                break
+            if now > deadline + 600:
+                raise RuntimeError("the worker did not drain the queue within 10 minutes of the deadline")
+            time.sleep(0.5)
         elapsed = time.monotonic() - started
         samples.append((elapsed, client.zcard(keys.articles), tree_rss(worker)))
     finally:
@@ -205,7 +205,7 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=50_000)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--batch", type=int, default=500, help="pages sent per batch")
-    parser.add_argument("--backlog", type=int, default=2000, help="most messages waiting in the queue")
+    parser.add_argument("--backlog", type=int, default=2000, help="about the most pages waiting in the queue")
     parser.add_argument("--sample", type=float, default=5.0, help="seconds between RSS samples")
     parser.add_argument("--warmup", type=float, default=0.1, help="share of the pages counted as warm-up")
     parser.add_argument("--max-minutes", type=float, default=25.0, help="stop sending after this long")

@@ -1,35 +1,117 @@
 """The item pipeline (Scrapy's): each fetched article `Page` goes to the process queue as a Celery task,
 by name.
 
-The crawler never imports `workers`. Sending happens in a thread (a small
-pool of its own, awaited from the reactor's asyncio loop, like
-`asyncio.to_thread`) so a slow or dead broker never blocks the reactor;
-the broker's socket timeouts (set in `newssieve.taskqueue`) and a short retry
-policy bound how long one send can take. A page that cannot be sent is
-recorded as an error with its URL and reason, and its listing document is
-read in full on the next run, so the page is tried again.
+The crawler never imports `workers`. Pages are handed off in batches, group-commit style: an item
+joins the next batch and waits for it; one batch is on its way at a time, and the items that arrive
+meanwhile make up the next one. A batch goes once it has DEEP pages (which send_pages sends several
+to a message) or its first page has waited LINGER seconds, so a slow crawl hands its pages off one
+by one and a fast one in batches. A batch is filed as pending and queued by `send_pages` (the
+pending pages in one round trip, then the messages) in a thread of the pipeline's own, awaited from
+the reactor's asyncio loop, so a slow or dead broker never blocks the reactor; the broker's socket
+timeouts (set in `newssieve.taskqueue`) and a short retry policy bound how long one send can take.
+Pages whose canonical URL was not looked up before download are looked up the same way, a batch in
+one pipelined round trip.
+
+At least once, as before: a page is filed as pending before its message is sent (send_pages), an
+item is passed on only once its batch is sent, and a crawl does not close while an item waits
+(Scrapy waits for every item; `close_spider` sends whatever is left, without lingering). A page
+that cannot be sent is recorded as an error with its URL and reason, and its listing document is
+read in full on the next run, so the page is tried again (every page of a batch that failed: some
+may have been queued, which is harmless, processing being idempotent).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from scrapy.exceptions import DropItem
 
 from crawler.items import FetchedPage
 from crawler.report import CrawlReport
-from crawler.state import article_stored
+from crawler.state import stored_among
 from newssieve.models import Page
-from newssieve.store.pending import PendingPages, send_page
+from newssieve.store.pending import DEEP, PendingPages, send_pages
 from newssieve.taskqueue import make_celery
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+
+MAX_BATCH = 64
+"""Pages in one hand-off at most (send_pages puts them BATCH_PAGES to a message)."""
+LINGER = 0.1
+"""Seconds a page may wait for others to make up a batch that send_pages sends several to a message
+(DEEP pages): a slow crawl sends its pages one by one, a fast one in batches."""
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class GroupBatcher(Generic[T, R]):
+    """Calls `handle` on batches of the values given to `submit`, one batch at a time: values that
+    arrive while a batch is handled form the next one (at most `max_batch` each). A batch starts once
+    it has `min_batch` values or its first value has waited `linger` seconds (or at once, while
+    draining). `submit` returns what `handle` answered for the value (handle returns one answer per
+    value, in order), or raises what it raised."""
+
+    def __init__(self, handle: Callable[[list[T]], Awaitable[list[R]]], min_batch: int = 1,
+                 linger: float = 0.0, max_batch: int = MAX_BATCH):
+        self.handle = handle
+        self.min_batch, self.linger, self.max_batch = min_batch, linger, max_batch
+        self.waiting: list[tuple[T, asyncio.Future, float]] = []
+        self.running: asyncio.Task | None = None
+        self.enough = asyncio.Event()
+        self.draining = False
+
+    async def submit(self, value: T) -> R:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self.waiting.append((value, future, loop.time()))
+        if len(self.waiting) >= self.min_batch:
+            self.enough.set()
+        if self.running is None or self.running.done():
+            self.running = asyncio.ensure_future(self._drain())
+        return await future
+
+    async def drain(self) -> None:
+        """Hand every value submitted so far, without lingering."""
+        self.draining = True
+        self.enough.set()
+        while self.waiting or (self.running is not None and not self.running.done()):
+            if self.running is None or self.running.done():
+                self.running = asyncio.ensure_future(self._drain())
+            await asyncio.shield(self.running)
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.waiting:
+            due = self.waiting[0][2] + self.linger
+            if len(self.waiting) < self.min_batch and not self.draining and loop.time() < due:
+                self.enough.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.enough.wait(), due - loop.time())
+                continue
+            batch, self.waiting = self.waiting[:self.max_batch], self.waiting[self.max_batch:]
+            try:
+                answers = await self.handle([value for value, _, _ in batch])
+            except Exception as exc:  # every value of the batch fails with it
+                for _, future, _ in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            except BaseException:  # cancelled (the reactor stopping): so are the values
+                for _, future, _ in batch:
+                    future.cancel()
+                raise
+            for (_, future, _), answer in zip(batch, answers, strict=True):
+                if not future.done():
+                    future.set_result(answer)
 
 
 class EnqueuePipeline:
@@ -40,6 +122,8 @@ class EnqueuePipeline:
         self.pending: PendingPages | None = None
         self.executor: ThreadPoolExecutor | None = None
         self.seen: set[str] = set()
+        self.sends = GroupBatcher(self._send, min_batch=DEEP, linger=LINGER)
+        self.lookups = GroupBatcher(self._stored)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
@@ -48,17 +132,26 @@ class EnqueuePipeline:
     def open_spider(self) -> None:
         self.app = make_celery("newssieve-crawler")
         self.pending = PendingPages()
-        # Few threads: sending is mostly Python (serialising), more threads only fight over the GIL.
-        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="enqueue")
+        # One thread: one batch is sent at a time (sending is mostly Python: serialising).
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enqueue")
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
+        await self.sends.drain()  # Scrapy has waited for every item; nothing should be left here
         if self.executor is not None:
             self.executor.shutdown(wait=True)
         if self.app is not None:
             self.app.close()
 
-    def _send(self, page: Page) -> None:
-        send_page(self.app, page, self.pending)
+    async def _send(self, pages: list[Page]) -> list[None]:
+        await asyncio.get_running_loop().run_in_executor(self.executor, send_pages, self.app, pages,
+                                                         self.pending)
+        self.stats.inc_value("newssieve/enqueue_batches")
+        return [None] * len(pages)
+
+    @staticmethod
+    async def _stored(urls: list[str]) -> list[bool]:
+        found = await stored_among(urls)
+        return [url in found for url in urls]
 
     async def process_item(self, item):
         if not isinstance(item, FetchedPage):
@@ -72,14 +165,14 @@ class EnqueuePipeline:
 
         stored = False
         if refetch or not item.checked_unknown:
-            stored = await article_stored(page.canonical_url)
+            stored = await self.lookups.submit(page.canonical_url)
             if stored and not refetch:
                 # Known only once downloaded: the page's rel=canonical names a stored article.
                 self.stats.inc_value("newssieve/articles_known_after_download")
                 raise DropItem(f"already stored: {page.canonical_url}")
 
         try:
-            await asyncio.get_running_loop().run_in_executor(self.executor, self._send, page)
+            await self.sends.submit(page)
         except Exception as exc:  # any broker failure: record it, never drop silently
             CrawlReport.of(self.crawler).error(
                 page.url, "enqueue", f"could not enqueue for processing: {type(exc).__name__}: {exc}"

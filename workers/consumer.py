@@ -7,6 +7,7 @@ Without this wait the consumer would restart several times a second, each failin
 it waits with backoff, says what is wrong (at once, then every minute), and goes on by itself once
 Redis takes writes and the keys are right. Pages whose messages were lost meanwhile (popped, but not
 recorded as unacked: the write was refused) are still pending, and are sent again once overdue.
+With RabbitMQ as the broker the same wait applies to the store's Redis (no broker keys to check there).
 """
 
 from __future__ import annotations

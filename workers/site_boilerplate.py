@@ -10,7 +10,12 @@ syndication, not boilerplate), in one Redis hash per site:
             "count"        once count >= K (ids no longer needed)
 
 so an entry never holds more than K-1 ids. Unique paragraphs (count 1) are
-pruned when a site's hash grows past its cap, which bounds memory.
+pruned when a site's hash grows past its cap, which bounds memory (the script returns the hash's
+size, so checking the cap costs no round trip).
+
+The worker observes all the pages of a batch in one round trip (`observe_many`), and asks which
+paragraphs are boilerplate now (`boilerplate_of`) in the round trip that stores the page
+(`recheck_on` / `recheck_result`).
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ for i = 3, #ARGV do
     end
   end
 end
-return {boiler, retro}
+return {boiler, retro, redis.call('HLEN', key)}
 """
 
 
@@ -75,19 +80,59 @@ class SiteBoilerplate:
 
     def observe(self, site: str, page_id: str, paragraphs: list[str]) -> Observation:
         """Count this page's paragraphs for its site (once per page) and say which are boilerplate."""
-        hashes = sorted({paragraph_key(p) for p in paragraphs})
-        if not hashes:
-            return Observation(frozenset(), ())
-        boiler, retro = self._observe(keys=[self.keys.boiler(site)], args=[page_id, self.min_pages, *hashes])
-        self._prune_if_over_cap(site)
-        return Observation(frozenset(boiler), tuple(r for r in retro if r != page_id))
+        return self.observe_many([(site, page_id, paragraphs)])[0]
+
+    def observe_many(self, pages: list[tuple[str, str, list[str]]]) -> list[Observation]:
+        """observe() each (site, page id, paragraphs), in order, in one round trip (each page's count is
+        one atomic script call, as observe()'s)."""
+        calls = [(site, page_id, sorted({paragraph_key(p) for p in paragraphs}))
+                 for site, page_id, paragraphs in pages]
+        wanted = [call for call in calls if call[2]]
+        replies = iter(self._observe_calls(wanted) if wanted else [])
+        out, over = [], set()
+        for site, page_id, hashes in calls:
+            if not hashes:
+                out.append(Observation(frozenset(), ()))
+                continue
+            boiler, retro, size = next(replies)
+            if int(size) > self.max_entries:
+                over.add(site)
+            out.append(Observation(frozenset(boiler), tuple(r for r in retro if r != page_id)))
+        for site in sorted(over):
+            self._prune_if_over_cap(site)
+        return out
+
+    def _observe_calls(self, calls: list[tuple[str, str, list[str]]]) -> list:
+        for attempt in (1, 2):
+            pipe = self.client.pipeline(transaction=False)
+            for site, page_id, hashes in calls:
+                pipe.evalsha(self._observe.sha, 1, self.keys.boiler(site), page_id, self.min_pages, *hashes)
+            replies = pipe.execute(raise_on_error=False)
+            if attempt == 1 and any(isinstance(r, redis.exceptions.NoScriptError) for r in replies):
+                self._observe.sha = self.client.script_load(OBSERVE)  # a restarted Redis: counting is
+                continue  # once per page, so the calls that did run may run again
+            for reply in replies:
+                if isinstance(reply, Exception):
+                    raise reply
+            return replies
+        raise AssertionError("unreachable")
 
     def boilerplate_of(self, site: str, paragraphs: list[str]) -> frozenset[str]:
         """Which of these paragraphs are boilerplate now (no counting)."""
         hashes = [paragraph_key(p) for p in paragraphs]
         if not hashes:
             return frozenset()
-        values = self.client.hmget(self.keys.boiler(site), hashes)
+        return self.recheck_result(hashes, self.client.hmget(self.keys.boiler(site), hashes))
+
+    def recheck_on(self, pipe, site: str, paragraphs: list[str]) -> list[str]:
+        """boilerplate_of(), queued on the caller's pipeline: returns the hashes to give recheck_result with
+        the reply (no command when there are no paragraphs: then the reply is not read)."""
+        hashes = [paragraph_key(p) for p in paragraphs]
+        if hashes:
+            pipe.hmget(self.keys.boiler(site), hashes)
+        return hashes
+
+    def recheck_result(self, hashes: list[str], values: list[str | None]) -> frozenset[str]:
         return frozenset(h for h, v in zip(hashes, values, strict=True)
                          if v is not None and int(v.split("|", 1)[0]) >= self.min_pages)
 

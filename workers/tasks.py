@@ -1,4 +1,15 @@
-"""Celery tasks: thin wrappers around page processing (workers.process) and the crawl runner."""
+"""Celery tasks: thin wrappers around page processing (workers.process) and the crawl runner.
+
+Pages come one to a message (newssieve.process_page) or several (newssieve.process_pages, sent by
+store.pending.send_pages when many pages are sent at once): a batch is processed in the same round
+trips as one page and acknowledged once all its pages are stored; a batch that fails for another
+reason than Redis is sent again page by page, so each page gets its own retries and dead letter.
+Each pool process counts its stage counters in memory (store.stats.BatchedStats) and flushes them
+once per task, after the page or batch is stored (one round trip: the counts are exact when a task
+returns), waiting for Redis like the page does; what a failed flush kept goes with the next one, with
+the process's flushing thread (FLUSH_SECONDS) or when the process stops cleanly
+(worker_process_shutdown).
+"""
 
 from __future__ import annotations
 
@@ -9,16 +20,18 @@ import time
 import redis
 from celery import Task
 from celery.exceptions import Reject
+from celery.signals import worker_process_shutdown, worker_shutdown
 from kombu.exceptions import OperationalError
 
 from newssieve.ids import article_id
+from newssieve.logs import log_context
 from newssieve.models import Page
 from newssieve.settings import get_settings
 from newssieve.store.deadletters import DeadLetters
 from newssieve.store.memory import RedisMemory
 from newssieve.store.pending import PendingPages
-from newssieve.store.stats import Count, Stage, Stats
-from newssieve.taskqueue import CRAWL_SITE, PROCESS_PAGE, RESEND_PENDING
+from newssieve.store.stats import FLUSH_SECONDS, Count, SiteCount, Stage, Stats
+from newssieve.taskqueue import CRAWL_SITE, PROCESS_PAGE, PROCESS_PAGES, PROCESS_QUEUE, RESEND_PENDING
 from workers.app import app
 
 log = logging.getLogger(__name__)
@@ -42,10 +55,17 @@ class DeadLetteringTask(Task):
         log.error("task %s failed for good: %s: %s", task_id, type(exc).__name__, exc)
         try:
             DeadLetters().add(self.name, list(args), f"{type(exc).__name__}: {exc}", task_id)
-            Stats().record(self.stage, {Count.FAILED: 1})
-            canonical = args[0].get("canonical_url") if args and isinstance(args[0], dict) else None
-            if self.name == PROCESS_PAGE and isinstance(canonical, str):
-                PendingPages().done(article_id(canonical))
+            stats = Stats()
+            stats.record(self.stage, {Count.FAILED: 1})
+            pages = [] if not args else [args[0]] if self.name == PROCESS_PAGE else \
+                args[0] if self.name == PROCESS_PAGES and isinstance(args[0], list) else []
+            for page in pages:
+                if not isinstance(page, dict):
+                    continue
+                if isinstance(page.get("site"), str):
+                    stats.record_site(page["site"], {SiteCount.ERRORS: 1})
+                if isinstance(page.get("canonical_url"), str):
+                    PendingPages().done(article_id(page["canonical_url"]))
         except redis.RedisError:
             log.exception("could not record dead letter for task %s", task_id)
 
@@ -95,13 +115,26 @@ _processor = None
 
 
 def processor():
-    """One PageProcessor per worker process (it holds the Lua script and the Redis client)."""
+    """One PageProcessor per worker process (it holds the Lua scripts, the Redis client and the counters
+    not flushed yet)."""
     global _processor
     if _processor is None:
         from workers.process import PageProcessor
 
-        _processor = PageProcessor()
+        _processor = PageProcessor(flush_seconds=FLUSH_SECONDS)
     return _processor
+
+
+@worker_process_shutdown.connect
+@worker_shutdown.connect
+def _flush_counters(**_kwargs) -> None:
+    """A clean stop: the counters counted and not flushed yet go to Redis (pool processes, and a solo
+    worker's own process)."""
+    if _processor is not None:
+        try:
+            _processor.close()
+        except redis.RedisError as exc:
+            log.warning("stage counters not flushed at stop: %s", exc)
 
 
 @app.task(name=PROCESS_PAGE, base=DeadLetteringTask, autoretry_for=TRANSIENT,
@@ -111,8 +144,40 @@ def processor():
 def process_page(page: dict) -> dict:
     # Log lines carry site, URL and task id through workers.app's task_prerun handler.
     result = while_redis_is_back(lambda: processor().process(Page.from_dict(page)))
+    while_redis_is_back(lambda: processor().flush())  # apart: a failed flush does not process the page again
     log.info("page %s: %s (cluster %s)", result.id, result.status, result.cluster or "-")
     return result.to_dict()
+
+
+BATCH_LIMIT = 16  # pages a batch may hold at most (its time limit is the page's times this)
+
+
+@app.task(name=PROCESS_PAGES, base=DeadLetteringTask, autoretry_for=TRANSIENT,
+          retry_backoff=2, retry_backoff_max=60, retry_jitter=True,
+          max_retries=get_settings().task_max_retries,
+          soft_time_limit=get_settings().clean_time_limit * BATCH_LIMIT,
+          time_limit=get_settings().clean_time_limit * BATCH_LIMIT + 30)
+def process_pages(pages: list) -> list[dict]:
+    """Several pages in one message, processed as one batch; anything but Redis trouble (a page the batch
+    cannot take, a time limit) sends them again one to a message."""
+    try:
+        if not isinstance(pages, list) or not 0 < len(pages) <= BATCH_LIMIT:
+            raise ValueError(f"a batch holds 1 to {BATCH_LIMIT} pages")
+        parsed = [Page.from_dict(page) for page in pages]
+        results = while_redis_is_back(lambda: processor().process_many(parsed))
+    except TRANSIENT:
+        raise
+    except Exception as exc:  # noqa: BLE001 - each page then fails or succeeds on its own
+        log.warning("batch of %s pages not processed (%s: %s); sending them one by one",
+                    len(pages) if isinstance(pages, list) else "?", type(exc).__name__, exc)
+        for page in pages if isinstance(pages, list) else [pages]:
+            app.send_task(PROCESS_PAGE, args=[page], queue=PROCESS_QUEUE)
+        return []
+    while_redis_is_back(lambda: processor().flush())
+    for result in results:
+        with log_context(site=result.site):
+            log.info("page %s: %s (cluster %s)", result.id, result.status, result.cluster or "-")
+    return [result.to_dict() for result in results]
 
 
 def resend_overdue_pages() -> int:

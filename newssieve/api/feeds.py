@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from pydantic import TypeAdapter
 from starlette.datastructures import URL
 
 from newssieve.api.deps import feed_reader
@@ -22,14 +23,19 @@ router = APIRouter(tags=["feeds"])
 Reader = Annotated[FeedReader, Depends(feed_reader)]
 PageQuery = Annotated[FeedQuery, Depends(feed_query)]
 NOT_FOUND = {404: {"description": "No such feed"}}
+PAGE_OUT = TypeAdapter(FeedPageOut)
+
+
+def unknown_feed(reader: FeedReader, name: str) -> HTTPException:
+    known = ", ".join(sorted(reader.feed_defs()))
+    return HTTPException(404, f"unknown feed {name!r} (known: {known})")
 
 
 def read_page(reader: FeedReader, name: str, query: FeedQuery) -> FeedPage:
     try:
         return reader.page(name, query)
     except UnknownFeed:
-        known = ", ".join(sorted(reader.feed_defs()))
-        raise HTTPException(404, f"unknown feed {name!r} (known: {known})") from None
+        raise unknown_feed(reader, name) from None
 
 
 @router.get("/feeds", response_model=FeedList, summary="The feeds, with their number of stories")
@@ -58,9 +64,20 @@ def feed_rss(request: Request, name: str, reader: Reader, query: PageQuery) -> R
     return Response(rss(_syndication(request, reader, name, query)), media_type="application/rss+xml")
 
 
+def page_json(page: FeedPage) -> bytes:
+    """A feed page as JSON: the bytes FastAPI writes for a `FeedPageOut` (validated, then dumped)."""
+    return PAGE_OUT.dump_json(PAGE_OUT.validate_python(
+        {"feed": page.feed.name, "title": page.feed.title or page.feed.name, "entries": page.entries,
+         "next_cursor": page.next_cursor}, from_attributes=True), by_alias=True)
+
+
 @router.get("/feeds/{name}", response_model=FeedPageOut, responses=NOT_FOUND,
             summary="A feed, newest first, one entry per story")
-def feed_json(name: str, reader: Reader, query: PageQuery) -> dict:
-    page = read_page(reader, name, query)
-    return {"feed": page.feed.name, "title": page.feed.title or page.feed.name,
-            "entries": page.entries, "next_cursor": page.next_cursor}
+async def feed_json(name: str, reader: Reader, query: PageQuery) -> Response:
+    # Rendered here, not by FastAPI, so that an unchanged page is answered from memory, and awaited on
+    # the event loop, so that it costs no thread (FeedReader.rendered_async)
+    try:
+        body = await reader.rendered_async(name, query, page_json)
+    except UnknownFeed:
+        raise unknown_feed(reader, name) from None
+    return Response(body, media_type="application/json")

@@ -9,6 +9,7 @@ field), whichever way the fields were read.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable
@@ -19,12 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import redis
+from redis.client import NEVER_DECODE
 
 from newssieve.ids import article_id
 from newssieve.models import Article, Page
 from newssieve.sites import FeedDef
 from newssieve.store.data_errors import DataErrors, reason
 from newssieve.store.keys import KeyOwner, Keys
+from newssieve.store.record_layout import BODY, compact, decode_body, encode_body, text_value
 from newssieve.timespec import iso_timestamp
 
 if TYPE_CHECKING:
@@ -72,13 +75,20 @@ def _as_stored(value: str | None) -> str | None:
     return value
 
 
-# Every field of the article hash and how its string reads back. The first block is written by
+def _text(value: str | None) -> str:
+    return value or ""
+
+
+# Every field readers ask for and how its string reads back. The first block is written by
 # save_article, the second by story_index.lua. Text fields stay as stored ("" when unset, as the
 # API has always shown `site_name`); optional ones that mean "not known" read back as None.
+# `text` and `paragraphs` are stored once, as `body` (store/record_layout.py), and read through
+# DERIVED below, as is `canonical_url` (not stored when it is the URL); records of the older
+# layout (`text` and `paragraphs` plain) read the same.
 FIELDS: dict[str, Callable[[str | None], object]] = {
     "id": _as_stored, "url": _as_stored, "canonical_url": _as_stored, "site": _as_stored, "status": _int,
     "fetched_at": _float, "processed_at": _float, "title": _as_stored, "authors": _json_list,
-    "published": _or_none, "published_ts": _moment, "lang": _or_none, "site_name": _as_stored,
+    "published": _or_none, "published_ts": _moment, "lang": _or_none, "site_name": _text,
     "text": _as_stored, "paragraphs": _json_list, "empty_reason": _or_none, "exact_hash": _as_stored,
     "shingles": _int, "feeds": _comma_list,
     "cluster": _or_none, "match": _or_none, "jaccard": _float, "containment": _float, "seen_seq": _int,
@@ -105,8 +115,23 @@ def _match_kind(raw: dict[str, str | None]) -> str | None:
 
 
 # Fields decoded from the whole record: name -> (the stored fields it reads, how).
+def _paragraphs(raw: dict) -> list[str]:
+    """The paragraphs from the body (decompressed once per record read), else as layout 1 stored them."""
+    if "\0paragraphs" not in raw:
+        body = decode_body(raw[BODY])
+        raw["\0paragraphs"] = body if body is not None else _json_list(raw["paragraphs"])
+    return raw["\0paragraphs"]
+
+
+def _joined(raw: dict) -> str:
+    return "\n".join(_paragraphs(raw)) if raw[BODY] else (raw["text"] or "")
+
+
 DERIVED: dict[str, tuple[tuple[str, ...], Callable[[dict[str, str | None]], object]]] = {
     "match_kind": (("match_kind", "match", "jaccard"), _match_kind),
+    "paragraphs": (("paragraphs", BODY), _paragraphs),
+    "text": (("text", BODY), _joined),
+    "canonical_url": (("canonical_url", "url"), lambda raw: raw["canonical_url"] or raw["url"]),
 }
 
 # The subsets readers ask for.
@@ -134,6 +159,7 @@ EXPORT_FIELDS = ("id", "url", "canonical_url", "site", "site_name", "title", "au
 """One article in an export."""
 
 FEED_ROWS_SCRIPT = Path(__file__).with_name("feed_rows.lua").read_text(encoding="utf-8")
+FEED_ROWS_SHA = hashlib.sha1(FEED_ROWS_SCRIPT.encode("utf-8")).hexdigest()
 
 
 def fields_to_read(fields: Iterable[str]) -> tuple[str, ...]:
@@ -146,10 +172,11 @@ def fields_to_read(fields: Iterable[str]) -> tuple[str, ...]:
 def decode(fields: Iterable[str], values: Iterable[str | None]) -> dict:
     """Stored strings as values: JSON lists, numbers, and None for an unset optional field.
 
-    `values` are those of fields_to_read(fields), in that order.
+    `values` are those of fields_to_read(fields), in that order, as Redis returned them (bytes or str).
     """
     fields = tuple(fields)
-    raw = dict(zip(fields_to_read(fields), values, strict=True))
+    raw = {name: value if name == BODY else text_value(value)
+           for name, value in zip(fields_to_read(fields), values, strict=True)}
     return {name: DERIVED[name][1](raw) if name in DERIVED else FIELDS[name](raw[name]) for name in fields}
 
 
@@ -210,22 +237,32 @@ class Store(KeyOwner):
     def save_article(self, page: Page, article: Article, *, exact_hash: str, shingles: int,
                      feeds: list[str], published: float) -> str:
         """Write the article record and its site entry; returns the article id."""
+        pipe = self.client.pipeline(transaction=True)
+        aid = self.save_on(pipe, page, article, exact_hash=exact_hash, shingles=shingles, feeds=feeds,
+                           published=published)
+        pipe.execute()
+        return aid
+
+    def save_on(self, pipe, page: Page, article: Article, *, exact_hash: str, shingles: int,
+                feeds: list[str], published: float) -> str:
+        """save_article() as commands on the caller's pipeline (the worker's one round trip per page:
+        store, index and pending together); returns the article id."""
         aid = article_id(page.canonical_url)
+        now = time.time()
         fields = {
             "id": aid, "url": page.url, "canonical_url": page.canonical_url, "site": page.site,
-            "status": page.status, "fetched_at": page.fetched_at, "processed_at": time.time(),
+            "status": page.status, "fetched_at": page.fetched_at, "processed_at": now,
             "title": article.title, "authors": json.dumps(article.authors, ensure_ascii=False),
             "published": article.published or "", "published_ts": published, "lang": article.lang or "",
-            "site_name": article.site_name or "", "text": article.text,
-            "paragraphs": json.dumps(article.paragraphs, ensure_ascii=False),
+            "site_name": article.site_name or "", BODY: encode_body(article.text, article.paragraphs),
             "empty_reason": article.empty_reason or "", "exact_hash": exact_hash, "shingles": shingles,
             "feeds": ",".join(feeds),
         }
-        pipe = self.client.pipeline(transaction=True)
+        fields, dropped = compact(fields)
+        pipe.hdel(self.keys.article(aid), *dropped)  # the older layout's copies, and values now empty
         pipe.hset(self.keys.article(aid), mapping=fields)
         pipe.zadd(self.keys.site(page.site), {aid: published})
-        pipe.zadd(self.keys.articles, {aid: time.time()}, nx=True)
-        pipe.execute()
+        pipe.zadd(self.keys.articles, {aid: now}, nx=True)
         return aid
 
     # -- reading ---------------------------------------------------------------
@@ -270,8 +307,9 @@ class Store(KeyOwner):
         if not ids:
             return []
         pipe = self.client.pipeline(transaction=False)
-        for aid in ids:
-            pipe.hmget(self.keys.article(aid), ("id", *fields_to_read(fields)))
+        for aid in ids:  # undecoded: the body is bytes (decode() reads the rest as UTF-8)
+            pipe.execute_command("HMGET", self.keys.article(aid), "id", *fields_to_read(fields),
+                                 **{NEVER_DECODE: True})
         found = pipe.execute(raise_on_error=False)
         return [self._row(aid, fields, values) for aid, values in zip(ids, found, strict=True)]
 
@@ -333,11 +371,16 @@ class Store(KeyOwner):
         if not args:
             return []
         names = json.dumps(fields_to_read(fields))
-        return json.loads(self._feed_rows_script(args=[mode, self.keys.prefix, names, *args]))
-
-    @cached_property
-    def _feed_rows_script(self):
-        return self.client.register_script(FEED_ROWS_SCRIPT)
+        argv = [mode, self.keys.prefix, names, *args]
+        try:  # undecoded, as rows() reads: a body's bytes are not UTF-8
+            reply = self.client.execute_command("EVALSHA", FEED_ROWS_SHA, 0, *argv, **{NEVER_DECODE: True})
+        except redis.exceptions.NoScriptError:  # a restarted Redis lost it
+            self.client.script_load(FEED_ROWS_SCRIPT)
+            reply = self.client.execute_command("EVALSHA", FEED_ROWS_SHA, 0, *argv, **{NEVER_DECODE: True})
+        try:
+            return json.loads(reply.decode("utf-8"))
+        except UnicodeDecodeError:  # a body's bytes: decode() takes them back out of the str
+            return json.loads(reply.decode("utf-8", "surrogateescape"))
 
     def texts(self, ids: list[str]) -> list[str]:
         """Each article's text ("" for one that is not stored)."""

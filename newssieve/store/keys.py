@@ -101,6 +101,16 @@ class Keys:
         return f"{self.prefix}stats:_stages"
 
     @property
+    def site_counters(self) -> str:
+        """hash "{counter}:{site}" -> total: pages, stored, duplicates, errors per site (store/stats.py)."""
+        return f"{self.prefix}stats:_sites"
+
+    @property
+    def latencies(self) -> str:
+        """hash "{name}:{bucket bound}", "{name}:sum", "{name}:count": latency histograms (store/stats.py)."""
+        return f"{self.prefix}stats:_latency"
+
+    @property
     def data_errors(self) -> str:
         """string: how many malformed records readers skipped (store/data_errors.py)."""
         return f"{self.prefix}data_errors"
@@ -117,6 +127,15 @@ class Keys:
 
     def crawl_runs(self, site: str) -> str:
         return f"{self.prefix}crawl:{site}:runs"
+
+    def crawl_cancel(self, site: str) -> str:
+        """string with an expiry: the run id of the site's crawl asked to stop (store/crawl_runs.py)."""
+        return f"{self.prefix}crawl:{site}:cancel"
+
+    @property
+    def status_history(self) -> str:
+        """zset of one JSON status sample per minute, scored by the minute (store/status_history.py)."""
+        return f"{self.prefix}status:history"
 
     def http(self, url: str) -> str:
         """hash of one listing document's HTTP validators (crawler/state.py), named by a hash of its URL."""

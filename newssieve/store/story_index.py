@@ -34,17 +34,19 @@ unchanged article still reports its candidates.
 Only the best candidates come back, so the cost per article does not grow with the
 index. The script counts, for each article found under the probes, the distinct
 bands it was found under (several probes of one band count once; at most the 128
-latest numbers of a key are read), shortlists the 128 found under the most bands
+latest numbers of a key are read), shortlists the 64 found under the most bands
 (ties: the most recent), orders those by the Hamming distance of their signature
 (the lead's 256 random-hyperplane bits) to the article's, and returns the first
-`translation_candidates` outside the article's cluster, at most two per cluster.
+`translation_candidates` outside the article's cluster, at most two per cluster, and none whose
+signature is more than 84 of 256 bits away (translations: 71 at most; at 100,000 articles this leaves
+~3 candidates a page instead of 8, so fewer records are read and verified).
 Why recall holds: a translation keeps the lead's meaning, names and figures, so it
-agrees with its original in several bands at once (crosslingual set: a median of 5
-of 26 bands, 94% in 2 or more), while news that is merely similar meets a 16-bit
+agrees with its original in several bands at once (crosslingual set: a median of 6
+of 22 bands, 98% in 2 or more), while news that is merely similar meets a 16-bit
 band by chance, in one band; the few translations found under one band only are
 the ones bands rank poorly among 100,000 articles (rank 10 to 85, behind chance
 collisions that are more recent), and there the full signature tells them apart:
-translations are within 43 bits of 256 (median; 70 at most) of their original,
+translations are within 45 bits of 256 (median; 71 at most) of their original,
 chance neighbours 77 or more for 99% of them. On bench/dedup_translation_scale.py
 every original is the first or second candidate of its translation at 100,000
 articles, where without the selection about a thousand candidates came back.
@@ -141,8 +143,11 @@ class StoryIndex:
 
     def _call(self, mode: str, article_id: str, *args, client=None):
         s = self.settings
-        return self._script(args=[mode, self.prefix, article_id, s.minhash_perm, s.lsh_bands, s.lsh_rows,
-                                  s.lsh_bucket_fields, *args], client=client)
+        args = [mode, self.prefix, article_id, s.minhash_perm, s.lsh_bands, s.lsh_rows, s.lsh_bucket_fields,
+                *args]
+        if isinstance(client, _Raw):
+            return client.pipe.evalsha(self._script.sha, 0, *args)
+        return self._script(args=args, client=client)
 
     def index(self, article_id: str, signature: bytes, shingles: int, exact_hash: str,
               published_ts: float, feeds: list[str], translation: TranslationEntry | None = None,
@@ -189,6 +194,29 @@ class StoryIndex:
             *_translation_args(translation, s),
             client=client,
         )
+
+    # -- on the caller's pipeline: one round trip for the store, the index and the pending pages ----------
+    # EVALSHA by hand: redis-py's Script on a pipeline asks SCRIPT EXISTS first (a round trip more each
+    # time). The caller loads the script again on NOSCRIPT (a restarted Redis) and sends the whole
+    # round trip again (store and index are idempotent).
+
+    def index_on(self, pipe, article_id: str, signature: bytes, shingles: int, exact_hash: str,
+                 published_ts: float, feeds: list[str], translation: TranslationEntry | None = None) -> None:
+        """index(), queued on `pipe`; its reply reads with `index_result`."""
+        self._index_call(article_id, signature, shingles, exact_hash, published_ts, feeds,
+                         client=_Raw(self, pipe), translation=translation)
+
+    def remove_on(self, pipe, article_id: str) -> None:
+        """remove(), queued on `pipe` (its reply: 1 when the article was indexed)."""
+        self._call("remove", article_id, client=_Raw(self, pipe))
+
+    @staticmethod
+    def index_result(reply) -> IndexResult:
+        return _result(reply)
+
+    def load_script(self) -> None:
+        """Load the script into Redis (after NOSCRIPT: a restarted or flushed Redis)."""
+        self._script.sha = self.client.script_load(SCRIPT)
 
     def remove(self, article_id: str) -> bool:
         """Take an article out of the band tables, its cluster and the feeds (a new canonical is chosen)."""
@@ -283,6 +311,13 @@ def _translation_args(entry: TranslationEntry | None, settings: Settings) -> tup
     if 3 + len(sig) + 3 * (len(keys) - len(own)) + len(entry.blob) > TRANSLATION_RECORD_BYTES:
         raise ValueError(f"translation record over {TRANSLATION_RECORD_BYTES} bytes")
     return filed, probes, entry.blob, settings.translation_candidates, sig
+
+
+class _Raw:
+    """A pipeline the script is queued on with a plain EVALSHA (see index_on)."""
+
+    def __init__(self, index: StoryIndex, pipe):
+        self.index, self.pipe = index, pipe
 
 
 def _result(reply) -> IndexResult:

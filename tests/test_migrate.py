@@ -1,0 +1,61 @@
+"""`newssieve migrate`: records of the older layout rewritten once, the same to every reader, safely."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from newssieve.cli import main
+from newssieve.models import Article
+from newssieve.store.articles import Store
+from newssieve.store.migrate import Migration
+from tests.test_store_layout import a_page, an_article, readings, save_old_layout
+
+URLS = [f"http://zeitung.example/{n}.html" for n in range(7)]
+
+
+def old_records(client, store: Store) -> list[str]:
+    ids = [save_old_layout(client, store, a_page(url), an_article(title=f"T{n}"))
+           for n, url in enumerate(URLS)]
+    ids.append(save_old_layout(client, store, a_page(URLS[0] + "?e"), Article(empty_reason="no text")))
+    return ids
+
+
+def test_dry_run_changes_nothing_apply_rewrites_and_a_second_run_finds_nothing(client):
+    store = Store()
+    ids = old_records(client, store)
+    damaged = save_old_layout(client, store, a_page(URLS[0] + "?d"), an_article())
+    client.hset(store.keys.article(damaged), "paragraphs", "{not json")
+    before = {aid: readings(store, aid) for aid in ids}
+    used = sum(client.memory_usage(store.keys.article(aid), samples=0) for aid in ids)
+    runner = CliRunner()
+    dry = runner.invoke(main, ["migrate"])
+    assert dry.exit_code == 0, dry.output
+    assert "9 article records, 9 in the older layout; would rewrite 8" in dry.output
+    assert "1 damaged" in dry.output
+    assert all(client.hexists(store.keys.article(aid), "text") for aid in ids)
+    done = runner.invoke(main, ["migrate", "--apply", "--batch", "3"])
+    assert done.exit_code == 0, done.output
+    assert "rewrote 8" in done.output
+    assert not any(client.hexists(store.keys.article(aid), "text") for aid in ids)
+    assert {aid: readings(store, aid) for aid in ids} == before
+    assert sum(client.memory_usage(store.keys.article(aid), samples=0) for aid in ids) < used / 2
+    again = runner.invoke(main, ["migrate", "--apply"])
+    assert "9 article records, 1 in the older layout; rewrote 0" in again.output  # only the damaged one
+
+
+def test_a_record_stored_again_between_read_and_rewrite_is_left_as_the_worker_wrote_it(client):
+    store = Store()
+    aid = save_old_layout(client, store, a_page(URLS[1]), an_article(title="Old"))
+    migration = Migration()
+    key = store.keys.article(aid)
+    values = migration.read([key])[0]
+    store.save_article(a_page(URLS[1]), an_article(title="New", paragraphs=["Changed."], text="Changed."),
+                       exact_hash="e" * 32, shingles=1, feeds=["all"], published=1.0)
+    assert migration.rewrite_if_unchanged(key, values)[0] is False
+    row = store.article(aid)
+    assert (row["title"], row["text"]) == ("New", "Changed.")
+    old = save_old_layout(client, store, a_page(URLS[2]), an_article())
+    key = store.keys.article(old)
+    assert migration.rewrite_if_unchanged(key, migration.read([key])[0])[0] is True
+    assert not client.hexists(key, "paragraphs")
+    assert store.article(old)["paragraphs"] == an_article().paragraphs

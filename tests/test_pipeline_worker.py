@@ -1,0 +1,59 @@
+"""A real worker on pages sent several to a message (store.pending.send_pages): every page stored once,
+the pending pages emptied, the counters exact once the worker stopped cleanly; a batch holding a page it
+cannot take sends its pages again one by one, so only that page ends in the dead letters."""
+
+from __future__ import annotations
+
+import pytest
+
+from newssieve.ops.drain import idle
+from newssieve.store.deadletters import DeadLetters
+from newssieve.store.pending import BATCH_PAGES, DEEP, PendingPages, send_pages
+from newssieve.store.stats import Count, SiteCount, Stage, Stats
+from newssieve.taskqueue import PROCESS_PAGES, PROCESS_QUEUE, make_celery
+from tests.reliability_pages import synthetic_pages
+from tests.reliability_support import assert_exactly_once, stored_count, wait_for
+from tests.workers_helper import celery_worker
+
+pytestmark = pytest.mark.slow
+
+
+def test_batches_through_a_real_worker_store_every_page_once_and_count_exactly(prefix, client):
+    items = synthetic_pages(3 * DEEP + 3, seed=21, copy_rate=0.4, run="batches/")
+    app = make_celery("test-batch-sender")
+    try:
+        send_pages(app, [item.page for item in items], PendingPages())
+    finally:
+        app.close()
+    assert PendingPages().count() == len(items)
+    with celery_worker(2, queues=PROCESS_QUEUE, NEWSSIEVE_PREFIX=prefix):
+        assert wait_for(lambda: stored_count(client, prefix) == len(items) and idle(client, prefix), 120, 0.2)
+    # the worker stopped cleanly: every pool process flushed its counters
+    stats = Stats(client, prefix)
+    assert stats.total(Stage.RECEIVED, Count.SEEN) == len(items)
+    assert stats.total(Stage.STORE, Count.SEEN) == len(items)
+    assert stats.total(Stage.CLEAN, Count.SEEN) == len(items)
+    sites = stats.site_counts()
+    assert sum(site[SiteCount.PAGES] for site in sites.values()) == len(items)
+    assert sum(site[SiteCount.STORED] for site in sites.values()) == len(items)
+    assert stats.latency_histograms()["fetch_to_stored"]["count"] == len(items)
+    assert PendingPages().count() == 0
+    assert_exactly_once(client, prefix, items)
+
+
+def test_a_batch_with_a_page_it_cannot_take_sends_its_pages_one_by_one(prefix, client):
+    items = synthetic_pages(BATCH_PAGES - 1, seed=22, run="bad-batch/")
+    pages = [item.to_dict() for item in items]
+    app = make_celery("test-batch-sender")
+    try:
+        PendingPages().add_all([item.page for item in items])
+        app.send_task(PROCESS_PAGES, args=[[*pages[:3], "not a page", *pages[3:]]], queue=PROCESS_QUEUE)
+    finally:
+        app.close()
+    with celery_worker(1, queues=PROCESS_QUEUE, NEWSSIEVE_PREFIX=prefix):
+        assert wait_for(lambda: stored_count(client, prefix) == len(items) and DeadLetters().count() == 1
+                        and idle(client, prefix), 60, 0.2)
+    (letter,) = DeadLetters().list()
+    assert letter["args"] == ["not a page"]
+    assert PendingPages().count() == 0
+    assert_exactly_once(client, prefix, items)
