@@ -32,7 +32,7 @@ from workers.translation import (  # noqa: E402
     translation_fingerprint,
     verify_translation,
 )
-from workers.translation_align import align, sequence_overlap  # noqa: E402
+from workers.translation_align import PAIR_MIN_COSINE, align, sequence_overlap  # noqa: E402
 
 # Same event, written independently (by hand for this bench): must not verify.
 SAME_EVENT_NEGATIVES = [
@@ -214,6 +214,22 @@ def same_language_by_sentences(rows: list[dict], fps: list[TranslationFingerprin
     return dict(c)
 
 
+def threshold_sweep(rows: list[dict], fps: list[TranslationFingerprint]) -> dict:
+    """Per sentence-match threshold: true pairs verified (of 177) and different stories verified."""
+    out = {}
+    for threshold in (0.42, 0.45, 0.48, 0.5, 0.52, 0.55):
+        c = Counter()
+        for i, j in itertools.combinations(range(len(rows)), 2):
+            if rows[i]["lang"] == rows[j]["lang"]:
+                continue
+            al = align(fps[i].sentence_bits, fps[j].sentence_bits, threshold)
+            enough = al.aligned >= min(3, al.shorter) and al.coverage >= 2 / 3
+            same = enough and not _contradict(fps[i], fps[j])
+            c["tp" if rows[i]["cluster"] == rows[j]["cluster"] else "fp"] += same
+        out[threshold] = (c["tp"], c["fp"])
+    return out
+
+
 def hand_negatives() -> list[dict]:
     out = []
     for (la, ta, pa), (lb, tb, pb) in SAME_EVENT_NEGATIVES:
@@ -246,6 +262,10 @@ def report(rows: list[dict], fps: list[TranslationFingerprint], times: list[floa
         print(f"  missed ({len(res['missed'])}): {res['missed'][:8]}")
     print("\n== exhaustive (every different-story pair verified):",
           json.dumps(exhaustive(rows, fps), ensure_ascii=False))
+    print("== exhaustive, evidence route only (every page without its encoder fields):",
+          json.dumps(exhaustive(rows, [without_encoder(fp) for fp in fps]), ensure_ascii=False))
+    print("== sentence-match threshold sweep (cross-language pairs verified, PAIR_MIN_COSINE "
+          f"{PAIR_MIN_COSINE}):", threshold_sweep(rows, fps))
     print("== hand-written same-event negatives:", hand_negatives())
     print("== same-language different stories, sentence rule alone:", same_language_by_sentences(rows, fps))
     print("== 5-fold CV by source of MIN_COVERAGE (pair level, cross-language):", cross_validated(rows, fps))

@@ -17,8 +17,9 @@ nothing is pickled) is filled with the same signatures and timed on the same sam
 insert: its nearest equivalent of the index's single call) up to --datasketch-max articles.
 
 With --translation, the same stage runs on real text with translation matching off, then on
-(bench/dedup_translation.py): ms per article added, index bytes per article added, and the pairwise
-precision and recall of the clusters. `--sizes ""` skips the synthetic scale runs.
+(bench/dedup_translation.py): ms per article added (wall clock, and this process's CPU time, which moves
+less with other work on the cores), index bytes per article added, and the pairwise precision and recall
+of the clusters. `--sizes ""` skips the synthetic scale runs.
 
 Runs in a separate Redis DB (default 13) that must be empty, and FLUSHDBs it at the end.
 """

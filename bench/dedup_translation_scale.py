@@ -75,7 +75,11 @@ def fill_fingerprints(shared: Path, count: int) -> list[tuple]:
         return [(lang, bytes.fromhex(blob), bytes.fromhex(sig), shingles, exact)
                 for lang, blob, sig, shingles, exact in json.loads(text)]
 
-    return tf._cached(f"fill-{SEED}-{count}.json", build, dump, load)
+    tr = tf.tr
+    config = (f"v{tr.VERSION}-{tr.LEAD_SENTENCES}-{tr.EVIDENCE_BANDS}x{tr.EVIDENCE_ROWS}"
+              f"-{tr.EVIDENCE_SENTENCES}-{tr.MAX_EVIDENCE}")
+    name = f"fill-{SEED}-{count}-{config}.json"
+    return tf._cached(name, build, dump, load)
 
 
 def entry_of(raw: bytes) -> TranslationEntry:

@@ -6,8 +6,8 @@ runs of two consecutive sentences from different real articles of that language,
 like news (it is an average of news sentences on a few subjects), not noise. Sources, read in place from
 ../shared/eval (nothing is copied into the project; derived caches go to a temp folder):
 
-* crosslingual/manifest.jsonl, only the sentences after each page's lead (title + first 8 sentences,
-  what the encoder embeds), so no fill article shares a lead sentence with a page the bench evaluates;
+* crosslingual/manifest.jsonl, only the sentences after each page's first 8 (the encoder embeds the
+  title and first 6), so no fill article shares a lead sentence with a page the bench evaluates;
 * extraction/ground-truth.json article bodies;
 * segments/html pages, cleaned by workers.clean (language from the page or py3langid).
 
@@ -38,7 +38,7 @@ from workers import translation as tr
 from workers import translation_evidence as ev
 
 CACHE = Path(tempfile.gettempdir()) / "newssieve-translation-fill"
-LEAD = 1 + tr.LEAD_SENTENCES  # the title is the lead's first text
+LEAD = 1 + 8  # title + the first 8 sentences of each eval page are left out (the encoder embeds 1 + 6)
 RUN = 2  # consecutive sentences per source
 MIN_SENTENCES, MAX_SENTENCES = 12, 18
 

@@ -63,8 +63,9 @@ def sentences(paragraphs: list[str], lang: str = "") -> list[str]:
 
 def is_cjk(text: str) -> bool:
     """True when a fifth or more of the letters are Chinese/Japanese/Korean characters."""
-    letters = [ch for ch in text[:2000] if ch.isalpha()]
-    return bool(letters) and sum(bool(_CJK.match(ch)) for ch in letters) * 5 >= len(letters)
+    sample = text[:2000]
+    cjk = sum(ch.isalpha() for ch in _CJK.findall(sample))
+    return bool(cjk) and cjk * 5 >= sum(ch.isalpha() for ch in sample)
 
 
 def _number_value(token: str) -> str:
@@ -121,20 +122,40 @@ def skeleton(word: str) -> str:
     return key[:4]
 
 
-def names(sentence_list: list[str]) -> list[str]:
+# German capitalises every noun: there a capitalised word after a determiner (within two words) or with a
+# common-noun ending is taken for a noun, not a name. (Names after a determiner, "die Merkel", are lost;
+# "der Kanzler Scholz" keeps Scholz.)
+_NOUN_CAPS_LANGS = frozenset({"de", "lb"})
+_DE_DETERMINERS = frozenset("""der die das den dem des ein eine einen einem einer eines kein keine keinen
+    keinem keiner keines dieser diese dieses diesen diesem jeder jede jedes jeden jedem alle allen mein meine
+    sein seine seinen seinem seiner seines ihr ihre ihren ihrem ihrer ihres unser unsere unseren unserem
+    unserer zum zur im am vom beim ins ans aufs viele vielen einige einigen mehrere mehreren beiden beide
+    andere anderen neue neuen neuer""".split())
+_DE_NOUN_END = re.compile(r"(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|tion|tionen|ität|itäten"
+                          r"|ismus|nis|nisse|tum|ment|chen|lein|ling|linge)$")
+
+
+def names(sentence_list: list[str], lang: str = "") -> list[str]:
     """Skeleton keys of capitalised words that are not sentence-initial, and of acronyms.
 
-    CJK text has no capitals: only its Latin-script words (NATO, G7) are taken.
+    CJK text has no capitals: only its Latin-script words (NATO, G7) are taken. In German, capitalised
+    words that look like common nouns (see _NOUN_CAPS_LANGS) are left out.
     """
+    nouns_capitalised = lang in _NOUN_CAPS_LANGS
     out: list[str] = []
     for sent in sentence_list:
         cjk = is_cjk(sent)
+        before: list[str] = []
         for i, m in enumerate(_WORD.finditer(sent)):
             word = m.group()
+            recent, before = before[-2:], [*before[-1:], word.lower()]
             acronym = len(word) >= 2 and word.isupper()
             if cjk and not word.isascii():
                 continue
             if not (acronym or (word[0].isupper() and (i > 0 or cjk))):
+                continue
+            if nouns_capitalised and not acronym and (
+                    any(w in _DE_DETERMINERS for w in recent) or _DE_NOUN_END.search(word.lower())):
                 continue
             key = skeleton(word)
             if len(key) >= 2:

@@ -45,7 +45,7 @@
 --                   kind, {candidate id, its cluster, its blob in hex, ...}}: the best translation
 --                   candidates found under the probe keys that are not in the article's cluster
 --                   (the SHORTLIST sharing the most bands, then the most recent; of those,
---                   the nearest signatures)
+--                   the nearest signatures, none further than MAX_DISTANCE)
 --               (an unchanged article files nothing new but still reports its candidates, so a
 --               worker that died between index and link links them when the page comes back)
 --   link:       [8..] ids of verified translations: merge their clusters with the article's
@@ -65,11 +65,16 @@ local XCHUNKS = 12 -- chunks of a translation record at most (story_index.py che
 local XRECORDS = 16 -- translation records per xrec bucket
 local MAX_SPLITS = 8 -- per call, so a lowered load setting cannot stall one call
 local PROBE_CHUNKS = 8 -- a translation probe reads at most this many chunks (the 128 latest numbers)
+local OTHER_PROBE_CHUNKS = 2 -- ... of a key not from the signature (evidence: one figure or name can be
+                             -- shared by thousands; the 32 latest keep every pair at 100,000 articles)
 local PER_CLUSTER = 2 -- translation candidates from one cluster at most (one verified member links it)
 local MAX_SKIPPED = 32 -- ranked translation candidates passed over (own cluster, cluster full) at most
-local SHORTLIST = 128 -- translation candidates (most bands, then latest) whose signatures are compared
+local SHORTLIST = 64 -- translation candidates (most bands, then latest) whose signatures are compared
+                     -- (among 100,000 articles every translation's original is among its first 64)
 local NO_SIGNATURE = 64 -- their distance when a side has no signature (less the bands they share): about
                         -- where translations end and chance neighbours begin, for 256-bit signatures
+local MAX_DISTANCE = 84 / 256 -- candidates whose signature is further (share of its bits) are not returned:
+                              -- translations are within 71 of 256 bits, chance neighbours mostly 77 or more
 
 local level, split, fields -- the band table's state, read by load_meta()
 local meta_key = p .. 'lsh:meta'
@@ -351,11 +356,12 @@ end
 
 -- Per article number found under the probes (5 bytes each: band, 4-byte key; a band's probes are
 -- contiguous), the number of distinct bands it was found under. Returns the numbers by that count.
-local function probe_translation(num, probes)
+local function probe_translation(num, probes, sig)
   local count, last, by_count, top = {}, {}, {}, 0
   for i = 1, #probes, 5 do
     local band, field = string.byte(probes, i), string.sub(probes, i + 1, i + 4)
-    for _, c in ipairs(recent_chunks(bucket(struct.unpack('>I4', field)), field, PROBE_CHUNKS)) do
+    local limit = band < #sig / 2 and PROBE_CHUNKS or OTHER_PROBE_CHUNKS
+    for _, c in ipairs(recent_chunks(bucket(struct.unpack('>I4', field)), field, limit)) do
       for at = 1, #c, 4 do
         local other = struct.unpack('>I4', c, at)
         if other ~= num and last[other] ~= band then
@@ -435,11 +441,13 @@ local function by_distance(short, sig)
 end
 
 -- Flat {id, cluster, hex blob, ...} of the best candidates outside cluster `cid`, at most `limit` and
--- at most PER_CLUSTER from one cluster; reads at most limit + MAX_SKIPPED records.
+-- at most PER_CLUSTER from one cluster, none further than MAX_DISTANCE (when both have signatures: a
+-- candidate without one counts NO_SIGNATURE less its bands); reads at most limit + MAX_SKIPPED records.
 local function translation_candidates(found, cid, limit, sig)
   local out, per, taken, looked = {}, {}, 0, 0
+  local furthest = #sig > 0 and #sig * 8 * MAX_DISTANCE or math.huge
   for _, c in ipairs(by_distance(shortlist(found), sig)) do
-    if taken >= limit or looked >= limit + MAX_SKIPPED then break end
+    if taken >= limit or looked >= limit + MAX_SKIPPED or c.dist > furthest then break end
     looked = looked + 1
     local rec = read_record(c.num, false)
     local theirs = rec and redis.call('HGET', p .. 'article:' .. rec.id, 'cluster')
@@ -655,7 +663,7 @@ local function unchanged(num, tr)
       grow()
       save_meta()
     end
-    candidates = translation_candidates(probe_translation(num, tr.probes), cid, tr.limit, tr.sig)
+    candidates = translation_candidates(probe_translation(num, tr.probes, tr.sig), cid, tr.limit, tr.sig)
   end
   return {'unchanged', cid, f[1] or '', f[2] or '0', f[3] or '0', redis.call('HGET', p .. 'rep:' .. cid, 'all') or id, 0,
           f[4] or '', candidates}
@@ -681,7 +689,7 @@ local function index()
   write_record(num, sig, nsh, exact)
   local translations = {by_count = {}, top = 0}
   if tr.blob ~= '' then
-    translations = probe_translation(num, tr.probes)
+    translations = probe_translation(num, tr.probes, tr.sig)
     file_translation(num, tr.keys, tr.sig, tr.blob)
   end
   local cid, best, merged = settle_cluster(verified_matches(found, sig, nsh, exact, t))
