@@ -12,6 +12,11 @@ benchmark pages of `extraction/` and the pages of `segments/`), and prints:
   * in-sample: the shipped thresholds scored on every page;
   * out-of-fold: each page scored with the thresholds chosen on the folds it is not in.
 
+With `--compare`, the public extractors are scored in the same run on the same pages by the
+same scorers (trafilatura with include_comments=False, full cascade and fast path, as each
+evaluation script calls it; readability-lxml and newspaper4k where installed): nothing in them is
+fitted, so their in-sample figure is their out-of-fold one.
+
 The objective is the mean of the two sets' F1. The real `workers.clean.clean` runs for every
 page and grid point; only trafilatura's and readability's outputs are cached per page.
 Nothing is copied from the evaluation data: it is read where it lies.
@@ -122,6 +127,42 @@ def score(pages: list[dict], texts: list[str], eval_dir: Path) -> dict[str, tupl
     return out
 
 
+def reference_extractors(eval_dir: Path) -> dict:
+    """{name: {set: extract(html, url)}}: each evaluation script's own call of each extractor."""
+    sys.path.insert(0, str(eval_dir))
+    import score_extraction as se
+    import score_segments as ss
+
+    out = {
+        "trafilatura(include_comments=False)": {
+            "bench": se.load_extractor("trafilatura_nocomments")[0],
+            "seg": ss.load_extractor("trafilatura"),
+        },
+        "trafilatura(fast, include_comments=False)": {
+            "bench": lambda html, url: __import__("trafilatura").extract(
+                html, include_comments=False, fast=True) or "",
+            "seg": ss.load_extractor("trafilatura_fast"),
+        },
+    }
+    for name in ("readability-lxml", "newspaper4k"):
+        try:
+            extract = se.load_extractor(name)[0]
+        except ImportError:
+            continue  # not installed
+        out[name] = {"bench": extract, "seg": extract}
+    return out
+
+
+def reference_texts(pages: list[dict], extract: dict) -> list[str]:
+    texts = []
+    for page in pages:
+        try:
+            texts.append(extract[page["set"]](page["html"], page["url"]) or "")
+        except Exception:  # an extractor that raises loses the page, as in the evaluation scripts
+            texts.append("")
+    return texts
+
+
 def objective(scores: dict) -> float:
     return sum(s[2] for s in scores.values()) / len(scores)
 
@@ -132,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--compare", action="store_true", help="score the public extractors too")
     args = parser.parse_args(argv)
 
     pages = load_pages(args.eval_dir)
@@ -154,8 +196,13 @@ def main(argv: list[str] | None = None) -> int:
     in_sample = texts[grid.index(shipped)] if shipped in grid else outputs(pages, shipped, cached)
     for label, result in (("in-sample, shipped " + str(shipped), in_sample), ("out-of-fold", oof)):
         s = score(pages, result, args.eval_dir)
-        figures = "  ".join(f"{name} P {p:.3f} R {r:.3f} F1 {f:.3f}" for name, (p, r, f) in s.items())
+        figures = "  ".join(f"{name} P {p:.4f} R {r:.4f} F1 {f:.4f}" for name, (p, r, f) in s.items())
         print(f"{label:60} {figures}")
+    if args.compare:
+        for name, extract in reference_extractors(args.eval_dir).items():
+            s = score(pages, reference_texts(pages, extract), args.eval_dir)
+            figures = "  ".join(f"{n} P {p:.4f} R {r:.4f} F1 {f:.4f}" for n, (p, r, f) in s.items())
+            print(f"{name:60} {figures}")
     return 0
 
 

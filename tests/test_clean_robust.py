@@ -4,10 +4,11 @@ subject, and text the body tree carries outside its paragraphs."""
 
 from __future__ import annotations
 
+import lxml.html
 from lxml import etree
 
 from workers.clean import clean
-from workers.clean_body import _walk
+from workers.clean_body import _html_leaves, _walk
 
 URL = "https://www.northwind.example/press/2026/03/new-cfo/"
 
@@ -129,3 +130,60 @@ def test_text_is_in_one_unicode_form_without_invisible_characters():
         "Die Kindersitze wurden geprüft, und die Ergebnisse sind ab heute online, "
         "teilte der Verband am Dienstag in Berlin mit, nach einer langen Reihe von Tests."
     ]
+
+
+def test_readability_text_loose_in_a_container_is_a_paragraph_of_the_third_opinion():
+    """readability keeps a div's own text; the third opinion must not lose it (the article of a
+    page written without <p> tags is all such text)."""
+    summary = lxml.html.fromstring(
+        "<div>Opening words <b>in bold</b> here.<p>A paragraph with <a href='/x'>a link</a>.</p>"
+        "Text after it.<div><h2>A heading</h2><ul><li>one</li><li>two</li></ul></div>Closing.</div>"
+    )
+    blocks = list(_html_leaves(summary))
+    assert [b.text for b in blocks] == [
+        "Opening words in bold here.", "A paragraph with a link.", "Text after it.", "A heading",
+        "one", "two", "Closing.",
+    ]
+    assert [b.tag for b in blocks][3:6] == ["head", "item", "item"]
+    assert blocks[1].link_chars == len("a link")
+
+
+def test_short_items_of_a_list_that_ends_the_article_are_kept():
+    """A short line at the end is dropped as a label or button, but an item of a list is read with
+    its list: a product list closing a fashion post is the post's."""
+    story = ["The summer collection mixes gold and pearls, and most pieces cost under fifty euros, "
+             "the designer said at the launch in Berlin on Thursday evening."]
+    items = ["Earcuff: Zoeca", "Kreole: Stella Hoops", "Ring: Nova"]
+    body = paragraphs(story) + "<ul>" + "".join(f"<li>{t}</li>" for t in items) + "</ul>"
+    art = clean(page(body, title="Summer jewellery collection launched"), URL)
+    assert art.paragraphs == story + items
+
+
+def test_a_closing_line_of_dialogue_is_kept():
+    story = ["„Kommst du morgen mit zum Hafen?“, fragte sie, als der letzte Zug schon abgefahren war "
+             "und die Lichter am Bahnsteig eines nach dem anderen ausgingen.", "– „Ok.“"]
+    art = clean(page(paragraphs(story), title="Der letzte Zug zum Hafen"), URL)
+    assert art.paragraphs == story
+
+
+def test_a_linked_item_of_a_list_of_plain_items_is_kept():
+    """A line that is all link reads as a teaser; but one entry of the article's own list (most of
+    whose entries carry no link) is the article's, link or not."""
+    items = ["She will report to the board on the bank's capital plan",
+             "She will lead the finance, treasury and investor relations teams",
+             "She will chair the bank's new sustainability reporting committee",
+             "She will sit on the pension fund's investment board"]
+    linked = "<a href='/committee'>She will chair the bank's new sustainability reporting committee</a>"
+    body = paragraphs(RELEASE + CAREER[:1]) + "<ul>" + "".join(
+        f"<li>{linked if 'committee' in t else t}</li>" for t in items) + "</ul>"
+    art = clean(page(body), URL)
+    assert art.paragraphs == RELEASE + CAREER[:1] + items
+
+
+def test_a_list_of_linked_teasers_is_still_dropped():
+    teasers = ["Harbour Insurance names a new chief executive", "Bank profits rise for a third quarter",
+               "Regional lenders plan a joint payments app"]
+    body = paragraphs(RELEASE + CAREER[:1]) + "<ul>" + "".join(
+        f"<li><a href='/t{i}'>{t}</a></li>" for i, t in enumerate(teasers)) + "</ul>"
+    art = clean(page(body), URL)
+    assert art.paragraphs == RELEASE + CAREER[:1]

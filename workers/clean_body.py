@@ -121,18 +121,56 @@ def _without(blocks: list[Block], box: list[Block]) -> list[Block]:
 
 def _readability_blocks(tree: HtmlElement) -> list[Block]:
     """readability's main text (the copy bundled with trafilatura) as blocks: one per leaf
-    paragraph, heading, list item or table row of its output."""
+    paragraph, heading, list item or table row of its output, and one per run of text loose in a
+    container (readability keeps a div's own text, which is often the article's)."""
     summary = try_readability(copy.deepcopy(tree))
-    blocks = []
-    for el in summary.iter(*_HTML_BLOCKS):
-        if any(True for _ in el.iterdescendants(*_HTML_BLOCKS)):
-            continue  # its paragraphs come one by one
-        text = _norm(el.text_content())
-        if text:
-            links = sum(len(_norm(a.text_content())) for a in el.iter("a"))
-            tag = "head" if el.tag in _HEADINGS else "item" if el.tag == "li" else "p"
-            blocks.append(Block(text, tag, min(links, len(text))))
-    return blocks
+    return list(_html_leaves(summary))
+
+
+def _html_leaves(root: _Element):
+    """Blocks of an HTML subtree in document order: an element holding no block element (nor a
+    div) is one block; a container's own text, with the inline elements and tails up to its next
+    block child, is one too. Iterative, so that deep nesting costs no recursion."""
+    holds: dict[_Element, bool] = {}  # element -> it contains a block element
+
+    def is_block(el: _Element) -> bool:
+        return isinstance(el.tag, str) and (el.tag in _HTML_BLOCKS or el.tag == "div" or holds[el])
+
+    for el in reversed(list(root.iter())):  # children before parents
+        holds[el] = any(is_block(c) for c in el)
+    stack: list = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Block):
+            yield item
+            continue
+        if not isinstance(item.tag, str):
+            continue
+        if not holds[item]:
+            text = _norm(item.text_content())
+            if text:
+                links = sum(len(_norm(a.text_content())) for a in item.iter("a"))
+                tag = "head" if item.tag in _HEADINGS else "item" if item.tag == "li" else "p"
+                yield Block(text, tag, min(links, len(text)))
+            continue
+        parts: list = []
+        run, links = [item.text or ""], 0
+        for child in item:
+            if is_block(child):
+                parts.extend(_run_block(run, links))
+                run, links = [], 0
+                parts.append(child)
+            elif isinstance(child.tag, str):  # inline: part of the running paragraph
+                run.append(child.text_content())
+                links += sum(len(_norm(a.text_content())) for a in child.iter("a"))
+            run.append(child.tail or "")
+        parts.extend(_run_block(run, links))
+        stack.extend(reversed(parts))
+
+
+def _run_block(run: list[str], links: int) -> list[Block]:
+    text = _norm("".join(run))
+    return [Block(text, "p", min(links, len(text)))] if text else []
 
 
 def _words(blocks: list[Block]) -> int:

@@ -69,8 +69,9 @@ _DATE_WORDS = re.compile(
     re.I,
 )
 _ONLY_LINKISH = re.compile(r"^(?:https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+)$", re.I)
-# How a sentence ends; a teaser headline does not (quotes and brackets are not enough).
-_SENTENCE_END = re.compile(r"[.!?…:;\"”»)\]。！？]$")
+# How a sentence ends (a closing quotation mark in any of the usual styles ends a line of dialogue);
+# _STRICT_END is the stricter test: a teaser headline does not end so (quotes and brackets are not enough).
+_SENTENCE_END = re.compile(r"[.!?…:;\"“”«»’)\]。！？]$")
 _STRICT_END = re.compile(r"[.!?…。！？]$|[.!?][\"”»’')\]]$")
 _BIO_VERB = re.compile(
     r"^(?:'s|’s)?\s*(?:,|is|was|has|ist|war|hat|est|a été|es|fue|é|foi|è|era|jest|является)\b", re.I
@@ -206,15 +207,29 @@ def _drop_link_teasers(blocks: list[Block]) -> list[Block]:
     """Drop lines that are all link: teasers for other articles and tag lists.
 
     A linked line is kept when it ends like a sentence (footnotes, "Visit our site.") and
-    is not part of a run of three or more such lines.
+    is not part of a run of three or more such lines. An item of a list whose items are mostly
+    not links is kept too: it is one entry of the article's list (an ingredient, a step) that
+    happens to carry a link, not a teaser.
     """
     linked = [b.link_density >= LINK_DENSE for b in blocks]
     runs = _run_lengths(linked)
+    in_prose_list = _prose_list_items(blocks, linked)
     return [
         b
-        for b, link, run in zip(blocks, linked, runs, strict=True)
-        if not (run >= 3 or link and words(b.text) >= 4 and not _STRICT_END.search(b.text))
+        for b, link, run, listed in zip(blocks, linked, runs, in_prose_list, strict=True)
+        if not (run >= 3 or link and not listed and words(b.text) >= 4 and not _STRICT_END.search(b.text))
     ]
+
+
+def _prose_list_items(blocks: list[Block], linked: list[bool]) -> list[bool]:
+    """For each block, whether it is an item of a list of three or more items most of which are
+    not links."""
+    items: dict[int, list[bool]] = {}
+    for b, link in zip(blocks, linked, strict=True):
+        if b.group >= 0 and b.tag == "item":
+            items.setdefault(b.group, []).append(link)
+    prose = {g for g, links in items.items() if len(links) >= 3 and sum(links) * 2 < len(links)}
+    return [b.group in prose and b.tag == "item" for b in blocks]
 
 
 def _run_lengths(flags: list[bool]) -> list[int]:
@@ -294,7 +309,9 @@ def _is_tail_matter(block: Block) -> bool:
         return True
     if n <= 60 and (_CTA.match(text) or _CONTACT.match(text)):  # opens with "Follow us", "Email Jo at"
         return True
-    return n <= 3 and not _SENTENCE_END.search(text)
+    # a short line ending nothing: a label, a tag, a button; but not an item of a list, which is
+    # read with its list (a product list, a recipe's ingredients)
+    return n <= 3 and not _SENTENCE_END.search(text) and block.tag != "item"
 
 
 def _bio_start(
