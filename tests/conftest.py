@@ -2,6 +2,10 @@
 
 Every test run writes under its own key prefix (`nstest-<run>:`), each test
 that stores anything under a sub-prefix of it, and everything is deleted at the end.
+
+The broker is the store's Redis, or with NEWSSIEVE_TEST_BROKER=amqp (`--broker amqp`) a RabbitMQ
+vhost of the run's own (tests/broker_support.py); the tests marked `broker` are the ones
+`make test` runs a second time that way.
 """
 
 from __future__ import annotations
@@ -15,6 +19,50 @@ os.environ["NEWSSIEVE_PREFIX"] = RUN_PREFIX  # before anything reads the setting
 import pytest  # noqa: E402
 
 from newssieve.redis_conn import delete_prefix, get_client, redis_available, reset_caches  # noqa: E402
+from tests import broker_support  # noqa: E402
+
+
+def pytest_addoption(parser):
+    parser.addoption("--broker", choices=("redis", "amqp"), default=None,
+                     help="Celery broker of the tests: redis (default) or amqp, a RabbitMQ "
+                          "(NEWSSIEVE_TEST_BROKER says the same; NEWSSIEVE_TEST_AMQP_URL where it is).")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "broker: exercises the Celery broker; `make test` runs it against "
+                                       "Redis, then again against RabbitMQ")
+    config.addinivalue_line("markers", "redis_broker: needs kombu's Redis transport (skipped on RabbitMQ)")
+    amqp = broker_support.chosen_broker(config.getoption("--broker")) == "amqp"
+    if amqp and broker_support.SESSION is None:
+        try:
+            broker_support.SESSION = broker_support.AmqpTestBroker.start(RUN_PREFIX.strip(":"))
+        except RuntimeError as exc:
+            pytest.exit(str(exc), returncode=3)
+        os.environ["NEWSSIEVE_BROKER_URL"] = broker_support.SESSION.url
+        reset_caches()
+
+
+def pytest_unconfigure(config):
+    if broker_support.SESSION is not None:
+        broker_support.SESSION.close()
+        broker_support.SESSION = None
+
+
+def pytest_collection_modifyitems(config, items):
+    if broker_support.SESSION is None:
+        return
+    skip = pytest.mark.skip(reason="needs kombu's Redis transport; this run's broker is RabbitMQ")
+    for item in items:
+        if "redis_broker" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _amqp_queues_empty():
+    """Against RabbitMQ, every test starts with both queues empty (with Redis, its own prefix does it)."""
+    if broker_support.SESSION is not None:
+        broker_support.SESSION.purge()
+    yield
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -18,13 +18,16 @@ import psutil
 import redis
 
 from newssieve.ids import article_id
-from newssieve.ops.drain import queue_depth, unacked
+from newssieve.ops.drain import queue_depth
+from newssieve.ops.drain import unacked as redis_unacked
 from newssieve.ops.worker_procs import worker_command
 from newssieve.redis_conn import reset_caches
 from newssieve.settings import PROJECT_ROOT, get_settings
+from newssieve.store.articles import Store
 from newssieve.store.keys import Keys
 from newssieve.store.story_index import audit
 from newssieve.taskqueue import PROCESS_PAGE, PROCESS_QUEUE, make_celery
+from tests import broker_support
 from tests.reliability_pages import SyntheticPage
 from tests.workers_helper import stop_worker
 
@@ -89,6 +92,11 @@ class PopWatch:
         self.pubsub.psubscribe(f"{self.queue_channel}*")
         self.pubsub.subscribe(self.unacked_channel)
         self.popped = self.recorded = 0
+        self.held_at_kill = 0
+
+    def held(self) -> int:
+        """Messages taken and not acknowledged now."""
+        return self.client.hlen(self.unacked_key)
 
     def drain(self) -> None:
         """Read every notification published so far."""
@@ -103,6 +111,41 @@ class PopWatch:
 
     def close(self) -> None:
         self.pubsub.close()
+
+
+class AmqpWatch:
+    """PopWatch's stand-in against RabbitMQ: a delivery is unacknowledged from the moment it is sent to the
+    consumer, so there is no window between taking a message and recording it (popped == recorded)."""
+
+    exact = False
+
+    def __init__(self, queue: str = "process"):
+        self.queue = queue
+        self.popped = self.recorded = self.held_at_kill = 0
+
+    def held(self) -> int:
+        return broker_support.session_broker().counts()[self.queue][1]
+
+    def drain(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+PopWatch.exact = True  # it counts every message taken
+
+
+def broker_watch(client: redis.Redis, prefix: str, queue: str = "process") -> PopWatch | AmqpWatch:
+    """PopWatch on the Redis broker, AmqpWatch on RabbitMQ."""
+    return AmqpWatch(queue) if broker_support.on_amqp() else PopWatch(client, prefix, queue)
+
+
+def unacked(client: redis.Redis, prefix: str) -> int:
+    """Messages taken by a worker and not acknowledged (RabbitMQ: read with rabbitmqctl)."""
+    if broker_support.on_amqp():
+        return sum(unacked for _, unacked in broker_support.session_broker().counts().values())
+    return redis_unacked(client, prefix)
 
 
 def signal_tree(tree: list[psutil.Process], signum: int) -> None:
@@ -124,6 +167,7 @@ def kill_between_pop_and_record_safe(proc: subprocess.Popen, watch: PopWatch, at
         time.sleep(0.3)  # a BRPOP sent before the freeze is executed by now, its event published
         watch.drain()
         if watch.popped == watch.recorded:
+            watch.held_at_kill = watch.held()
             signal_tree(tree, signal.SIGKILL)
             psutil.wait_procs(tree, timeout=10)
             proc.wait(10)
@@ -148,7 +192,7 @@ def frozen_between_messages(proc: subprocess.Popen, watch: PopWatch, holding: in
         signal_tree(tree, signal.SIGSTOP)
         time.sleep(0.05)
         watch.drain()
-        if watch.popped == watch.recorded and watch.client.hlen(watch.unacked_key) >= holding:
+        if watch.popped == watch.recorded and watch.held() >= holding:
             try:
                 yield caught
             finally:
@@ -187,6 +231,7 @@ def stored_count(client: redis.Redis, prefix: str) -> int:
 
 
 def idle(client: redis.Redis, prefix: str) -> bool:
+    # Both broker-aware; against RabbitMQ the quick look (AMQP) first, rabbitmqctl's count once it says empty.
     return queue_depth(client, prefix) == 0 and unacked(client, prefix) == 0
 
 
@@ -205,8 +250,9 @@ def assert_exactly_once(client: redis.Redis, prefix: str, pages: list[SyntheticP
 
     pipe = client.pipeline(transaction=False)
     for aid in ids:
-        pipe.hmget(keys.article(aid), ["cluster", "seen_seq", "text"])
-    rows = dict(zip(ids, pipe.execute(), strict=True))
+        pipe.hmget(keys.article(aid), ["cluster", "seen_seq"])
+    texts = Store(client, prefix).texts(ids)  # the text is stored compressed (store/record_layout.py)
+    rows = {aid: (*values, text) for aid, values, text in zip(ids, pipe.execute(), texts, strict=True)}
     assert all(cluster and seq and text for cluster, seq, text in rows.values()), "an article lacks fields"
 
     clusters = {cluster for cluster, _, _ in rows.values()}

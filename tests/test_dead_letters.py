@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
@@ -41,6 +42,7 @@ def cli(*args: str) -> str:
     return result.output
 
 
+@pytest.mark.broker  # run against RabbitMQ too
 def test_failed_pages_are_kept_shown_requeued_and_stored_once_fixed(client, prefix, tmp_path, monkeypatch):
     sites_file = tmp_path / "sites.yaml"  # not there yet: storing a page needs it, so the good page fails
     monkeypatch.setenv("NEWSSIEVE_SITES", str(sites_file))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from newssieve.ids import article_id
 from newssieve.models import Page
 from newssieve.ops.drain import queue_depth
@@ -16,6 +18,7 @@ from newssieve.taskqueue import PROCESS_QUEUE, make_celery
 from tests.test_site_boilerplate import body, page
 from tests.workers_helper import celery_worker
 
+pytestmark = pytest.mark.redis_broker  # kombu's Redis transport itself
 VISIBILITY = 2
 
 

@@ -5,7 +5,8 @@ recording it as unacked, where a killed consumer loses the message: celery/kombu
 moment is drawn uniformly from a seeded RNG (printed; set NEWSSIEVE_KILL_SEED to replay a run), the
 victim is the whole worker or one pool process, and the visibility timeout is 2 s, so what the kill
 leaves behind comes back through both nets: kombu restores unacked messages past the timeout, and a
-restarted worker sends the overdue pending pages again (a lost message's page included).
+restarted worker sends the overdue pending pages again (a lost message's page included). Against
+RabbitMQ (`make test`'s second pass) a dead consumer's deliveries come back when its connection closes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import random
 import time
 
 import psutil
+import pytest
 
 from newssieve.ops.worker_procs import start_worker
 from newssieve.redis_conn import get_client
@@ -25,9 +27,9 @@ from newssieve.taskqueue import make_celery
 from tests.conftest import new_prefix
 from tests.reliability_pages import SyntheticPage, synthetic_pages
 from tests.reliability_support import (
-    PopWatch,
     assert_exactly_once,
     broker_keys,
+    broker_watch,
     idle,
     kill_tree,
     missing_pages,
@@ -39,6 +41,7 @@ from tests.reliability_support import (
 )
 from tests.workers_helper import stop_worker
 
+pytestmark = pytest.mark.broker
 SEED = int(os.environ.get("NEWSSIEVE_KILL_SEED", "1312"))
 TRIALS = 8
 PAGES = 80  # per trial
@@ -66,7 +69,7 @@ class Trials:
     def __init__(self, rng: random.Random, env: dict):
         self.rng, self.env = rng, env
         self.client, self.prefix = get_client(), get_settings().prefix
-        self.watch = PopWatch(self.client, self.prefix)
+        self.watch = broker_watch(self.client, self.prefix)
         self.pages: list[SyntheticPage] = []
         self.lost = 0
         self.worker = start_worker(2, env=env, queues="process")

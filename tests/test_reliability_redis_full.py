@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 
 from newssieve.api.app import create_app
@@ -39,6 +40,7 @@ from tests.reliability_support import (
 )
 from workers.tasks import REDIS_WAIT_SECONDS
 
+pytestmark = pytest.mark.redis_broker  # kombu's Redis transport itself
 PAGES = 240
 BELOW = 200_000  # maxmemory is set this many bytes below what Redis uses mid-batch
 VISIBILITY = 4

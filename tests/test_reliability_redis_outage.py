@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import redis
 
 from newssieve.ops.drain import queue_depth, unacked
@@ -38,6 +39,8 @@ from tests.reliability_support import (
     wait_for,
 )
 
+# The broker is this Redis (its restart is the broker's): RabbitMQ's are in test_broker_amqp_outage.py.
+pytestmark = pytest.mark.redis_broker
 PAGES = 240
 VISIBILITY = 8  # seconds: an ack lost in the outage brings its (already stored) page back this soon
 

@@ -27,6 +27,7 @@ import click
 
 from newssieve.cli.conventions import CONTEXT_SETTINGS, DEFAULT_LOG_LEVEL, LOG_LEVELS
 from newssieve.ops.console import Console, output_closed
+from newssieve.ops.flower import command as flower_command
 from newssieve.ops.worker_procs import worker_command
 from newssieve.settings import PROJECT_ROOT, get_settings
 
@@ -79,10 +80,21 @@ def flower_child(host: str, port: int, run_dir: Path) -> tuple[Child, str]:
         secret.write_text(password + "\n", encoding="utf-8")
         note = f"user {user}, password in {secret} (generated for this run: set NEWSSIEVE_FLOWER_PASSWORD)"
     CONSOLE.secrets.add(password)
-    command = [sys.executable, "-m", "celery", "-A", "workers.app", "flower", f"--address={host}",
-               f"--port={port}"]
-    return Child("flower", command, {"FLOWER_BASIC_AUTH": f"{user}:{password}"}), \
-        f"Flower  http://{host}:{port}/  ({note})"
+    env = {"FLOWER_BASIC_AUTH": f"{user}:{password}"}
+    broker_api = get_settings().broker_api
+    if broker_api:  # RabbitMQ's management API: Flower's Broker page reads it (else AMQP: ops.flower)
+        env["FLOWER_BROKER_API"] = broker_api
+        CONSOLE.secrets.update(_url_passwords(broker_api))
+    # Flower through ops.flower: both queues, every worker even when it answers after Flower started
+    command = flower_command([f"--address={host}", f"--port={port}"])
+    return Child("flower", command, env), f"Flower  http://{host}:{port}/  ({note})"
+
+
+def _url_passwords(url: str) -> set[str]:
+    from urllib.parse import urlsplit
+
+    password = urlsplit(url).password
+    return {password} if password else set()
 
 
 def children(workers: int, crawlers: int, host: str, port: int, flower_port: int | None,
@@ -181,6 +193,16 @@ class Supervisor:
         return code
 
 
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:**@{host}"))
+
+
 def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=1) as response:
@@ -248,6 +270,8 @@ def up(workers: int, crawlers: int, host: str | None, port: int | None, flower_p
             parts, where = children(workers, crawlers, host, port, flower_port if flower else None,
                                     log_level.upper(), run_dir)
             where.append(f"Redis   {url} · prefix {settings.prefix}")
+            if settings.broker_url:
+                where.append(f"Broker  {_without_password(settings.broker_url)}")
             probe_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
             supervisor = Supervisor(parts, grace)
             try:

@@ -6,24 +6,37 @@ import time
 
 import redis
 
+from newssieve.ops.broker import broker_kind, held_by_workers, queue_state, redis_waiting
+from newssieve.settings import get_settings
 from newssieve.store.keys import Keys
 from newssieve.store.stats import Count, Stage, Stats
 from newssieve.taskqueue import PROCESS_QUEUE
 
 
+def _on_redis_broker(prefix: str) -> bool:
+    """Whether the queues are kombu's lists in this Redis (the store's own broker, our prefix)."""
+    settings = get_settings()
+    return not settings.broker_url or (broker_kind() == "redis" and prefix == settings.prefix)
+
+
 def queue_depth(client: redis.Redis, prefix: str, queue: str = PROCESS_QUEUE) -> int:
-    """Messages waiting in a Celery Redis queue, priority sub-queues included.
+    """Messages waiting in a Celery queue (on Redis: priority sub-queues included).
 
     A list key of another type counts 0 (ops.redis_state reports it) instead of failing the caller."""
-    pipe = client.pipeline(transaction=False)
-    for name in Keys(prefix).queue_lists(queue):
-        pipe.llen(name)
-    return sum(n for n in pipe.execute(raise_on_error=False) if isinstance(n, int))
+    if _on_redis_broker(prefix):
+        return redis_waiting(client, prefix, queue)
+    return queue_state(queues=(queue,)).depths.get(queue, {}).get("waiting", 0)
 
 
-def unacked(client: redis.Redis, prefix: str) -> int:
-    """Messages a worker has taken but not yet acknowledged."""
-    return client.hlen(Keys(prefix).unacked)
+def unacked(client: redis.Redis, prefix: str) -> int | None:
+    """Messages a worker has taken but not yet acknowledged (None: the broker cannot be asked now).
+
+    RabbitMQ: what the live workers say they hold (ops.broker.held_by_workers: a broadcast of about a
+    second; AMQP does not tell it)."""
+    if _on_redis_broker(prefix):
+        return client.hlen(Keys(prefix).unacked)
+    held = held_by_workers()
+    return None if held is None else sum(held.values())
 
 
 def idle(client: redis.Redis, prefix: str) -> bool:
