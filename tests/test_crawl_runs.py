@@ -228,8 +228,16 @@ def test_sites_command_lists_sites_and_reports_errors(crawl_env, server):
     crawl_env.write_sites([good, {"name": "Bad Name", "domains": ["x.example"], "article": ["("]}])
     result = CliRunner().invoke(cli, ["sites"])
     assert result.exit_code == 1
-    assert result.stdout.startswith("fx\tenabled\t0 * * * *\t1 feeds")
+    title, header, row = result.stdout.splitlines()
+    assert title == f"sites in {crawl_env.tmp / 'sites.yaml'}"
+    assert header.split() == ["site", "enabled", "schedule", "discovery", "domains", "last", "run"]
+    assert row.split()[:8] == ["fx", "yes", "0", "*", "*", "*", "*", "1"]
+    assert row.index("yes") == header.index("enabled")  # columns line up under their titles
     assert "site 'Bad Name'" in result.stderr
+
+    run_crawl("fx")
+    result = CliRunner().invoke(cli, ["sites"])
+    assert result.stdout.splitlines()[2].endswith(" UTC") and " ok " in result.stdout.splitlines()[2]
 
 
 def test_crawl_of_an_invalid_entry_says_why_not_unknown(crawl_env, server):

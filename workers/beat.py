@@ -13,6 +13,7 @@ import logging
 from celery.beat import Scheduler
 from celery.schedules import crontab
 
+from newssieve.ops.history import Sampler
 from newssieve.sites import SitesFile, current_sites
 from newssieve.taskqueue import CRAWL_QUEUE, CRAWL_SITE, PROCESS_QUEUE, RESEND_PENDING
 
@@ -51,12 +52,16 @@ def entries_for(sites: SitesFile) -> dict[str, dict]:
 
 class SitesScheduler(Scheduler):
     _loaded: SitesFile | None = None
+    # beat wakes at least this often: the status history wants a sample every minute (ops/history.py)
+    max_interval = 20
 
     def setup_schedule(self) -> None:
+        self.history = Sampler()
         self.sync_sites()
 
     def tick(self, *args, **kwargs):
         self.sync_sites()
+        self.history.maybe_sample()
         return super().tick(*args, **kwargs)
 
     def sync_sites(self) -> None:

@@ -17,9 +17,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from newssieve.cli import crawl, expire, feed, run, serve, sites, status, up
+    from newssieve.cli import beat, crawl, expire, feed, flower, migrate, run, serve, sites, status, up
 
-    for module in (crawl, sites, run, feed, status, serve, up, expire):
+    for module in (crawl, sites, run, beat, flower, feed, status, serve, up, expire, migrate):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -14,9 +14,12 @@ import click
 from newssieve.cli.conventions import CONTEXT_SETTINGS, utc_now_iso
 from newssieve.cli.errors import echo_err, fail
 from newssieve.ops.crawl_runner import EXIT_CODES, run_crawl
+from newssieve.ops.task_events import crawl_reported
 from newssieve.redis_conn import redis_available
 from newssieve.sites import SitesFileError, load_sites
 from newssieve.store.crawl_runs import crawl_lock_holder, last_runs, now, run_summary
+
+PROGRESS_SECONDS = 0.5  # how often the crawl's child reports its counts to a live display
 
 
 def _status_line(summary: dict[str, Any]) -> str:
@@ -26,11 +29,16 @@ def _status_line(summary: dict[str, Any]) -> str:
 
 
 def _describe(summary: dict[str, Any]) -> str:
+    """The run in one line whose parts add up: of the pages downloaded, those handed on for processing
+    are the new ones plus the refetched ones; articles already stored were not handed on."""
     parts = [_status_line(summary)]
     if summary["status"] not in ("locked", "disabled", "unknown_site", "invalid_site"):
+        new, refetched = summary.get("articles_new", 0), summary.get("articles_refetched", 0)
+        listings, unchanged = summary.get("listings", 0), summary.get("not_modified", 0)
         parts.append(
-            f"— {summary.get('pages', 0)} pages, {summary.get('articles_new', 0)} new, "
-            f"{summary.get('articles_known', 0)} known, {summary.get('not_modified', 0)} not modified, "
+            f"— {summary.get('pages', 0)} pages downloaded, {new + refetched} handed on ({new} new, "
+            f"{refetched} refetched), {summary.get('articles_known', 0)} already stored, "
+            f"{listings} listing{'' if listings == 1 else 's'} ({unchanged} not modified), "
             f"{summary.get('errors_total', len(summary.get('errors', [])))} errors"
         )
         if summary.get("duration") is not None:
@@ -39,9 +47,11 @@ def _describe(summary: dict[str, Any]) -> str:
 
 
 def _crawl_counts(event: dict[str, Any]) -> str:
+    """The running counts: requests and listings move first, while the pages are still being found."""
     return (
+        f"{event.get('requests', 0)} requests · {event.get('listings', 0)} listings · "
         f"{event.get('pages', 0)} pages · {event.get('articles_new', 0)} new · "
-        f"{event.get('articles_known', 0)} known · {event.get('not_modified', 0)} not modified · "
+        f"{event.get('articles_refetched', 0)} refetched · {event.get('articles_known', 0)} known · "
         f"{event.get('errors_total', 0)} errors"
     )
 
@@ -123,7 +133,8 @@ def crawl(site: str | None, all_sites: bool, refetch: bool, as_json: bool) -> No
     \b
     Exit status:
       0  every run finished ("ok"; with --all, disabled sites are skipped)
-      1  a run failed or timed out, or the sites file cannot be read or has errors
+      1  a run failed, timed out or was cancelled (from the API or the status page),
+         or the sites file cannot be read or has errors
       2  SITE is not in the sites file ("unknown_site") or its entry is invalid
          ("invalid_site": the message says which field and why)
       3  a crawl of the site is already running ("locked")
@@ -176,8 +187,12 @@ def _crawl_one(name: str, enabled: bool, refetch: bool) -> dict[str, Any]:
     """Run the crawl of one site with a progress display; a site listed disabled is skipped, not run."""
     if not enabled:
         return run_summary(name, now(), "disabled", f"site {name!r} is disabled")
-    with _Progress(name, sys.stderr.isatty()) as progress:
-        return run_crawl(name, refetch=refetch, progress=progress)
+    live = sys.stderr.isatty()
+    faster = {"NEWSSIEVE_PROGRESS_INTERVAL": PROGRESS_SECONDS} if live else None
+    with crawl_reported(name, refetch) as events, _Progress(name, live) as progress:
+        events.result = run_crawl(name, refetch=refetch, progress=progress,
+                                  scrapy_settings=faster)  # shown in Flower too
+        return events.result
 
 
 @contextmanager

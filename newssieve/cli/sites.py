@@ -41,8 +41,7 @@ def sites(ctx: click.Context, as_json: bool, runs: bool) -> None:
     elif sys.stdout.isatty():
         _print_sites_table(str(sites_file.path), rows)
     else:
-        for row in rows:
-            click.echo("\t".join(_site_cells(row, ("enabled", "disabled"), ",")))
+        _print_plain_table(f"sites in {sites_file.path}", rows)
     for error in sites_file.errors:
         echo_err(f"error: {error}")
     if sites_file.errors:
@@ -86,8 +85,27 @@ def _site_cells(row: dict[str, Any], yes_no: tuple[str, str], domains_sep: str) 
         row["schedule"],
         row["discovery"],
         domains_sep.join(row["domains"]),
-        f"{run['status']} {run['finished']}" if run else "-",
+        f"{run['status']} {_when(run['finished'])}" if run else "-",
     ]
+
+
+def _when(iso: str | None) -> str:
+    """"2026-11-25 17:40 UTC" from a stored ISO time in UTC."""
+    return iso[:16].replace("T", " ") + " UTC" if iso else "-"
+
+
+COLUMNS = ("site", "enabled", "schedule", "discovery", "domains", "last run")
+
+
+def _print_plain_table(title: str, rows: list[dict[str, Any]]) -> None:
+    """The table without a terminal: a title, a header, columns padded with spaces (--json for programs)."""
+    cells = [list(COLUMNS)] + [_site_cells(row, ("yes", "no"), ",") for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
+    click.echo(title)
+    for line in cells:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+    if not rows:
+        click.echo("(no sites)")
 
 
 def _print_sites_table(title: str, rows: list[dict[str, Any]]) -> None:
@@ -95,7 +113,7 @@ def _print_sites_table(title: str, rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
-    for column in ("site", "enabled", "schedule", "discovery", "domains", "last run"):
+    for column in COLUMNS:
         table.add_column(column)
     for row in rows:
         table.add_row(*_site_cells(row, ("yes", "no"), ", "))

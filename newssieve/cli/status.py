@@ -38,7 +38,7 @@ def render(snapshot: dict) -> Group:
     """The snapshot as rich tables, one per part."""
     queues = _table("queues", "queue", "waiting", "taken, not acked")
     for name, q in snapshot["queues"].items():
-        queues.add_row(name, str(q["waiting"]), str(q["unacked"]))
+        queues.add_row(name, str(q["waiting"]), str(q.get("unacked", "n/a")))
 
     workers = _table("workers", "worker", "running")
     for name, tasks in snapshot["workers"].items():
@@ -46,7 +46,8 @@ def render(snapshot: dict) -> Group:
     if not snapshot["workers"]:
         workers.add_row("(none answered)", "")
 
-    pages = _table("pages", "", *(name.replace("_", " ") for name in snapshot["pipeline"]))
+    pages = _table("pages processed (each fetch counted: a refetch or re-crawl counts again)", "",
+                   *(name.replace("_", " ") for name in snapshot["pipeline"]))
     for window in ops_status.WINDOWS:
         pages.add_row(window.replace("_", " "), *(_num(c[window]) for c in snapshot["pipeline"].values()))
 
@@ -60,11 +61,18 @@ def render(snapshot: dict) -> Group:
                       _when(info["next_run"]) if info["enabled"] else "disabled")
 
     dead = snapshot["dead_letters"]
-    parts = [queues, workers, pages, sites, Text(f"dead letters: {dead['count']}")]
+    parts = [queues, workers, pages, totals_line(snapshot["totals"]), sites,
+             Text(f"dead letters: {dead['count']}")]
     parts += [Text(f"  {d['id']}  {_when(d['failed_at'])}  {d['subject']}  {d['error'][:80]}")
               for d in dead["latest"]]
     parts += [Text.assemble(("problem: ", "red"), p) for p in snapshot["problems"]]
     return Group(*parts)
+
+
+def totals_line(totals: dict) -> Text:
+    """The distinct counts, which the feed shows (the page counts above count every fetch)."""
+    return Text(f"stored now: {_num(totals['articles'])} articles in {_num(totals['stories'])} stories, "
+                f"{_num(totals['copies'])} of them copies folded under a story (as the feed shows them)")
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -73,7 +81,11 @@ def render(snapshot: dict) -> Group:
 @click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(min=0.2),
               help="Seconds between refreshes of --watch.")
 def status(as_json: bool, watch: bool, interval: float) -> None:
-    """Queues, workers, pages through the pipeline, crawl runs and dead letters.
+    """Queues, workers, pages through the pipeline, what is stored, crawl runs and dead letters.
+
+    The page counts count every fetch: "duplicates flagged" counts each duplicate verdict, so a
+    copy fetched twice (a re-crawl, `crawl --refetch`) counts twice, and "stored" counts a refetched
+    article again. "stored now" gives the distinct articles, stories and copies, as the feed shows them.
 
     With --watch on a terminal the tables are redrawn in place; otherwise each refresh
     is printed after the last (JSON: one object per line).

@@ -35,9 +35,10 @@ from typing import Any
 
 import redis
 
+from newssieve.ops.crawl_logs import run_log_path
 from newssieve.settings import PROJECT_ROOT, get_settings
 from newssieve.sites import InvalidSite, SitesFileError, load_sites
-from newssieve.store.crawl_runs import CrawlLock, iso, now, record_run, run_summary
+from newssieve.store.crawl_runs import CrawlLock, cancel_requested, iso, now, record_run, run_summary
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ EXIT_CODES = {
     "failed": 1,
     "timeout": 1,
     "interrupted": 130,
+    "cancelled": 1,
     "unknown_site": 2,
     "invalid_site": 2,
     "locked": 3,
@@ -55,10 +57,12 @@ EXIT_CODES = {
 
 # Fields of the child's summary that the parent's own fields stand for.
 CHILD_FIELDS_LEFT_OUT = frozenset({"site", "started", "finished", "status", "reason"})
+CANCEL_POLL_SECONDS = 1.0
 
 
 def log_path(site: str) -> Path:
-    """Where the child's stderr (Scrapy's log) goes: `{var_dir}/logs/crawl-{site}.log`, else the temp dir."""
+    """Where a dry run's stderr goes: `{var_dir}/logs/crawl-{site}.log`, else the temp dir (a crawl run's
+    log is kept per run: crawl_logs.py)."""
     directory = get_settings().var_dir / "logs"
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -120,15 +124,18 @@ class CrawlChild:
     which then stops the child once, cleanly: a second signal would make Scrapy stop
     uncleanly), sends its stderr to `log_file`, reads its JSON lines on a thread, hands
     progress events to `progress`, and stops it at `deadline` (time.monotonic()) or on
-    Ctrl-C. `outcome()` and `counts()` then say how the crawl went.
+    Ctrl-C, or when `cancelled()` (asked every CANCEL_POLL_SECONDS) says so. `outcome()` and
+    `counts()` then say how the crawl went.
     """
 
     def __init__(self, command: list[str], log_file: Path, deadline: float,
-                 progress: Callable[[dict[str, Any]], None] | None = None):
+                 progress: Callable[[dict[str, Any]], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None):
         self.command = command
         self.log_file = log_file
         self.deadline = deadline
         self.progress = progress
+        self.cancelled = cancelled
         self.proc: subprocess.Popen | None = None
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.summary: dict[str, Any] | None = None  # the child's summary event
@@ -198,7 +205,7 @@ class CrawlChild:
 
     def _lines_until_closed(self) -> Iterator[str]:
         """The child's lines as they come; at the deadline the child is stopped and its last lines read."""
-        deadline = self.deadline
+        deadline, next_poll = self.deadline, time.monotonic() + CANCEL_POLL_SECONDS
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -206,6 +213,13 @@ class CrawlChild:
                 self.stop()
                 deadline = float("inf")
                 continue
+            if self.cut_short is None and time.monotonic() >= next_poll:
+                next_poll = time.monotonic() + CANCEL_POLL_SECONDS
+                if self._cancel_asked():
+                    self.cut_short = ("cancelled", "cancelled by an operator")
+                    self.stop()
+                    deadline = float("inf")
+                    continue
             try:
                 line = self.lines.get(timeout=min(0.5, remaining))
             except queue.Empty:
@@ -213,6 +227,13 @@ class CrawlChild:
             if line is None:
                 return
             yield line
+
+    def _cancel_asked(self) -> bool:
+        try:
+            return self.cancelled is not None and self.cancelled()
+        except redis.RedisError as exc:  # Redis away for a moment: the crawl goes on
+            logger.warning("cannot read the crawl's cancel request: %s", exc)
+            return False
 
     def _take(self, event: dict[str, Any] | None) -> None:
         kind = event.pop("event", None) if event is not None else None
@@ -260,7 +281,8 @@ def run_crawl(
 ) -> dict[str, Any]:
     """Crawl one site now and return the run's summary (`status` says how it went).
 
-    Statuses: "ok"; "failed" (with a `reason`); "timeout"; "interrupted";
+    Statuses: "ok"; "failed" (with a `reason`); "timeout"; "interrupted"; "cancelled" (store.crawl_runs.
+    request_cancel, from the API or the status page);
     "locked" (another crawl of the site holds the lock; nothing was done);
     "disabled" (the site's entry has enabled: false); "unknown_site" (the sites file does not
     list it); "invalid_site" (it lists it, but the entry does not validate: the reason says why).
@@ -273,13 +295,14 @@ def run_crawl(
     except CrawlRefused as refused:
         return run_summary(site_name, started, refused.status, refused.reason)
 
-    log_file = log_path(site_name)
+    log_file = run_log_path(site_name, lock.run_id)
     child_settings = {"CLOSESPIDER_TIMEOUT": round(lock.ttl * 0.8, 1), **(scrapy_settings or {})}
     child = CrawlChild(
         _child_command(site_name, refetch, sites_path, child_settings),
         log_file,
         deadline=time.monotonic() + (timeout if timeout is not None else lock.ttl * 0.9),
         progress=progress,
+        cancelled=lambda: cancel_requested(site_name, lock.run_id, lock.client),
     )
     extra: dict[str, Any] = {"refetch": refetch, "run_id": lock.run_id, "log": str(log_file)}
     try:

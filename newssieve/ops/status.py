@@ -1,7 +1,8 @@
 """One picture of the pipeline: queues, workers, page counters, crawl runs, dead letters.
 
 Read-only. Everything comes from Redis, except the workers: a `celery inspect active`
-broadcast that waits at most `timeout` seconds for the replies. `collect()` is what
+broadcast that waits at most `timeout` seconds for the replies, and the queues when the broker
+is a RabbitMQ (ops.broker). `collect()` is what
 `newssieve status`, the `/status` page and `/status.json` show; `/metrics` reads the
 same functions (without the broadcast).
 """
@@ -16,9 +17,11 @@ import redis
 from croniter import croniter
 from kombu.exceptions import OperationalError
 
-from newssieve.ops.drain import queue_depth
+from newssieve.ops.broker import QueueState, held_by_workers, redis_unacked_by_queue
+from newssieve.ops.broker import queue_state as broker_queue_state
 from newssieve.ops.redis_state import redis_problems, redis_state
 from newssieve.redis_conn import get_client
+from newssieve.settings import get_settings
 from newssieve.sites import SitesFileError, current_sites
 from newssieve.store.crawl_runs import is_running, last_runs
 from newssieve.store.data_errors import DataErrors
@@ -38,41 +41,52 @@ PAGE_COUNTS = {
     "stored": (Stage.STORE, Count.SEEN),
     "failed": (Stage.PROCESS, Count.FAILED),
 }
+# What each of them counts: pages processed, so a page fetched again (a re-crawl, `crawl --refetch`)
+# counts again. The distinct articles, stories and copies stored are the snapshot's "totals".
+PAGE_COUNT_NOTES = {
+    "received": "pages taken off the process queue, each fetch counted (refetches too)",
+    "cleaned": "pages that gave an article, each fetch counted",
+    "duplicates_flagged": "duplicate verdicts, each fetch counted (a copy fetched twice counts twice)",
+    "stored": "pages written to the store, each fetch counted (a refetched article counts again)",
+    "failed": "pages that failed for good (see the dead letters)",
+}
+TOTAL_NOTES = {
+    "articles": "distinct articles stored now (within the retention window)",
+    "stories": "stories: what the feed lists, one entry each",
+    "copies": "copies folded under a story: articles minus stories, as the feed shows them",
+}
 
 
 def unacked_by_queue(client: redis.Redis, prefix: str) -> dict[str, int]:
-    """Messages taken by a worker but not yet acknowledged, by queue.
-
-    kombu keeps them in one hash (Keys.unacked): delivery tag -> JSON [message, exchange,
-    routing_key]; our routing keys are the queue names. A malformed entry, or the key of the
-    wrong type, is skipped and reported (store/data_errors.py).
-    """
-    counts = dict.fromkeys(QUEUES, 0)
-    key, errors = Keys(prefix).unacked, DataErrors(client, prefix)
-    try:
-        for tag, raw in client.hscan_iter(key, count=500):
-            routing_key = _routing_key(raw)
-            if routing_key is None:
-                errors.report(f"{key} {tag}", "not a JSON [message, exchange, routing key]")
-            else:
-                counts[routing_key] = counts.get(routing_key, 0) + 1
-    except redis.ResponseError as exc:
-        errors.check(key, exc)
-    return counts
-
-
-def _routing_key(raw: str) -> str | None:
-    try:
-        entry = json.loads(raw)
-    except ValueError:
-        return None
-    ok = isinstance(entry, list) and len(entry) > 2 and isinstance(entry[2], str)
-    return entry[2] if ok else None
+    """Messages taken by a worker but not yet acknowledged, by queue (Redis broker: see ops.broker)."""
+    return redis_unacked_by_queue(client, prefix, QUEUES)
 
 
 def queues(client: redis.Redis, prefix: str) -> dict[str, dict[str, int]]:
-    unacked = unacked_by_queue(client, prefix)
-    return {q: {"waiting": queue_depth(client, prefix, q), "unacked": unacked.get(q, 0)} for q in QUEUES}
+    """{queue: {"waiting": n, "unacked": n}} from the broker, Redis or RabbitMQ (ops.broker.queue_depths:
+    "unacked" left out where the broker does not tell it; {} when RabbitMQ cannot be reached)."""
+    return queue_state(prefix, client).depths
+
+
+def queue_state(prefix: str, client: redis.Redis | None = None) -> QueueState:
+    settings = get_settings()
+    if prefix != settings.prefix:
+        settings = settings.model_copy(update={"prefix": prefix})
+    return broker_queue_state(settings, QUEUES, client if not settings.broker_url else None)
+
+
+def add_held_by_workers(depths: dict[str, dict[str, int]], timeout: float) -> None:
+    """RabbitMQ: "unacked" from what the workers say they hold (AMQP does not tell it)."""
+    if all("unacked" in depth for depth in depths.values()):
+        return
+    held = held_by_workers(tuple(depths), timeout)
+    if held is not None:
+        for queue, depth in depths.items():
+            depth["unacked"] = held.get(queue, 0)
+
+
+def problem_with_workers(problems: list[str]) -> bool:
+    return any(p.startswith("cannot ask the workers") for p in problems)
 
 
 def workers(timeout: float = 1.0) -> tuple[dict[str, list[dict]], str | None]:
@@ -129,6 +143,15 @@ def sites(client: redis.Redis, keys: Keys) -> tuple[dict[str, dict], str | None]
     return out, None
 
 
+def totals(client: redis.Redis, keys: Keys) -> dict[str, int]:
+    """Distinct articles, stories (the "all" feed has one article per story) and copies stored now."""
+    with client.pipeline(transaction=False) as pipe:
+        pipe.zcard(keys.articles)
+        pipe.zcard(keys.feed("all"))
+        articles, stories = pipe.execute()
+    return {"articles": articles, "stories": stories, "copies": max(0, articles - stories)}
+
+
 def dead_letters(client: redis.Redis, prefix: str, latest: int = 5) -> dict:
     letters = DeadLetters(client, prefix)
     return {"count": letters.count(),
@@ -147,12 +170,17 @@ def collect(include_workers: bool = True, timeout: float = 1.0) -> dict:
     problems += [problem] if problem else []
     redis_now = redis_state(client, keys.prefix)
     problems += redis_problems(redis_now)
+    queue_now = queue_state(keys.prefix, client)
+    problems += [queue_now.problem] if queue_now.problem else []
+    if include_workers and queue_now.depths and not problem_with_workers(problems):
+        add_held_by_workers(queue_now.depths, timeout)
     snapshot = {
         "at": _iso(time.time()),
         "redis": redis_now,
-        "queues": queues(client, keys.prefix),
+        "queues": queue_now.depths,
         "workers": running,
         "pipeline": page_counts(stages),
+        "totals": totals(client, keys),
         "stages": stages,
         "sites": site_info,
         "dead_letters": dead_letters(client, keys.prefix),

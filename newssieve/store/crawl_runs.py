@@ -1,4 +1,4 @@
-"""Crawl locks and the run history of each site: `crawl:{site}:lock` and `crawl:{site}:runs`.
+"""Crawl locks, cancel requests and the run history of each site: `crawl:{site}:lock`, `:cancel`, `:runs`.
 
 The lock is SET NX with an expiry, released only by the token that took it
 (compare-and-delete), so a crawl that outlived its lock cannot free another's.
@@ -113,6 +113,27 @@ class CrawlLock:
 
 def crawl_lock_holder(site: str) -> dict[str, Any] | None:
     return CrawlLock(site).holder()
+
+
+def running_run_id(site: str) -> str | None:
+    """The run id of the crawl of `site` holding the lock now; None when none does."""
+    holder = crawl_lock_holder(site) or {}
+    token = holder.get("token")
+    return token.rsplit(":", 1)[-1] if isinstance(token, str) and ":" in token else None
+
+
+def request_cancel(site: str) -> str | None:
+    """Ask the running crawl of `site` to stop (its runner polls `cancel_requested`); its run id, or None
+    when no crawl runs. The request names the run, so it cannot stop a later one; it expires with the lock."""
+    run_id = running_run_id(site)
+    if run_id is not None:
+        ttl = max(1, int(get_settings().crawl_lock_seconds))
+        get_client().set(Keys().crawl_cancel(site), run_id, ex=ttl)
+    return run_id
+
+
+def cancel_requested(site: str, run_id: str, client: redis.Redis | None = None) -> bool:
+    return (client or get_client()).get(Keys().crawl_cancel(site)) == run_id
 
 
 def is_running(site: str, client: redis.Redis | None = None) -> bool:
