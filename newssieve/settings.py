@@ -1,14 +1,40 @@
-"""Settings from the environment (prefix NEWSSIEVE_), one cached instance per process."""
+"""Settings from the environment (prefix NEWSSIEVE_), one cached instance per process.
+
+A secret setting may come from a file instead: NEWSSIEVE_<NAME>_FILE (compose and Kubernetes
+secrets under /run/secrets), so it is in no process's environment; the plain variable wins.
+"""
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRET_SETTINGS = ("api_token", "redis_password", "redis_url", "broker_url")
+
+
+class SecretFiles(PydanticBaseSettingsSource):
+    """NEWSSIEVE_<NAME>_FILE for each of SECRET_SETTINGS: the file's text, without its final newline."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[None, str, bool]:
+        return None, field_name, False  # unused: __call__ reads every secret at once
+
+    def __call__(self) -> dict[str, str]:
+        found = {}
+        for name in SECRET_SETTINGS:
+            variable = f"NEWSSIEVE_{name.upper()}_FILE"
+            if path := os.environ.get(variable):
+                try:
+                    found[name] = Path(path).read_text().rstrip("\r\n")
+                except OSError as exc:
+                    raise ValueError(f"{variable}: cannot read {path}: {exc.strerror}") from None
+        return found
 
 
 class Settings(BaseSettings):
@@ -19,7 +45,16 @@ class Settings(BaseSettings):
         default=None,
         description="Redis URL; unset means 127.0.0.1:6379 if it answers, else an embedded server.",
     )
-    broker_url: str | None = Field(default=None, description="Celery broker; defaults to the Redis URL.")
+    broker_url: str | None = Field(
+        default=None,
+        description="Celery broker: a Redis URL, or RabbitMQ (amqp://user:password@host:5672/vhost); "
+        "defaults to the Redis URL.")
+    broker_api: str | None = Field(
+        default=None,
+        description="RabbitMQ's management API (http://user:password@host:15672/api/), when enabled: "
+        "Flower's --broker_api (its Broker page reads it; without it, the lengths come over AMQP).")
+    redis_password: str | None = Field(
+        default=None, description="Put into the Redis URL (and a Redis broker URL) that carries none.")
     sites: Path = Field(default=PROJECT_ROOT / "config" / "sites.yaml", description="The sites file.")
     prefix: str = Field(default="ns:", description="Prefix of every Redis key newssieve writes.")
     var_dir: Path = Field(default=PROJECT_ROOT / "var", description="Embedded Redis data and run files.")
@@ -77,6 +112,10 @@ class Settings(BaseSettings):
 
     # API
     api_token: str | None = None
+    api_open_reads: bool = Field(
+        default=False,
+        description="With a token set: GET and HEAD need no token (browsers can open the pages), while "
+        "every change still needs it. Without a token, reads are open anyway.")
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     base_url: str = Field(
@@ -92,6 +131,30 @@ class Settings(BaseSettings):
     @property
     def effective_user_agent(self) -> str:
         return self.user_agent.format(contact=self.contact_url)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, SecretFiles(settings_cls), dotenv_settings, file_secret_settings
+
+    @model_validator(mode="after")
+    def _password_into_urls(self) -> Settings:
+        if self.redis_password:
+            self.redis_url = _with_password(self.redis_url, self.redis_password)
+            self.broker_url = _with_password(self.broker_url, self.redis_password)
+        return self
+
+
+def _with_password(url: str | None, password: str) -> str | None:
+    """redis://host:6379/0 -> redis://:PASSWORD@host:6379/0; other URLs, or ones with a password, as given."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss") or parts.password is not None:
+        return url
+    user = quote(parts.username or "", safe="")
+    netloc = f"{user}:{quote(password, safe='')}@{parts.netloc.rpartition('@')[2]}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 @lru_cache(maxsize=1)

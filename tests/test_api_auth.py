@@ -14,8 +14,8 @@ EVERY_KIND = ["/", "/feeds", "/feeds/all", "/feeds/all.atom", "/feeds/all.rss", 
               "/openapi.json", "/static/style.css", "/articles/" + "0" * 20]
 
 
-def app_with_a_change_endpoint(token: str | None):
-    app = create_app(token=token)
+def app_with_a_change_endpoint(token: str | None, open_reads: bool = False):
+    app = create_app(token=token, open_reads=open_reads)
     app.add_api_route("/poke", lambda: {"poked": True}, methods=["POST"],
                       dependencies=[Depends(require_token)])
     return TestClient(app)
@@ -52,6 +52,18 @@ def test_changes_need_the_token(monkeypatch):
     api = app_with_a_change_endpoint(None)  # the token comes from the environment
     assert api.post("/poke").status_code == 401
     assert api.post("/poke", headers={"Authorization": "Bearer from-env"}).json() == {"poked": True}
+
+
+def test_open_reads_let_a_browser_read_while_changes_still_need_the_token():
+    api = app_with_a_change_endpoint("s3cret", open_reads=True)
+    for path in ("/", "/status", "/feeds/all", "/static/style.css"):
+        assert api.get(path).status_code == 200, path
+    assert api.head("/health").status_code == 200
+    assert api.post("/poke").status_code == 401
+    assert api.post("/poke", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert api.post("/poke", headers={"Authorization": "Bearer s3cret"}).json() == {"poked": True}
+    closed = app_with_a_change_endpoint("s3cret")
+    assert closed.get("/feeds/all").status_code == 401  # the default: a token guards reads too
 
 
 def test_token_matches_only_the_exact_bearer_token():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 import redis
 from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry, generate_latest
@@ -12,8 +15,12 @@ from newssieve.redis_conn import probe_client
 from newssieve.store.crawl_runs import record_run
 from newssieve.store.deadletters import DeadLetters
 from newssieve.store.stats import Count, Stage, Stats
-from tests.feeds_helper import free_port, use_sites_file
+from newssieve.taskqueue import PROCESS_PAGE, make_celery
+from tests.feeds_helper import free_port, story, use_sites_file
+from tests.metrics_helper import page
 from tests.test_status_worker import metrics_of
+from tests.workers_helper import celery_worker
+from workers.process import PageProcessor
 
 
 def run(status: str, finished: str, **numbers) -> dict:
@@ -66,3 +73,76 @@ def test_unreachable_redis_is_reported_as_a_metric(prefix):
     gone = probe_client(redis.Redis(port=free_port()), timeout=0.5)  # nothing listens there
     registry.register(PipelineCollector(gone, prefix))
     assert metrics_of(generate_latest(registry).decode()) == {("newssieve_redis_up", ()): 0}
+
+
+def test_site_counters_latency_histograms_and_memory_from_real_pages(client, prefix, tmp_path, monkeypatch):
+    """Pages through the worker's PageProcessor: each site's counters, the fetch-to-stored and per-stage
+    histograms as Prometheus histograms, Redis memory per article; an odd site name is escaped."""
+    use_sites_file(tmp_path, monkeypatch)
+    processor, now = PageProcessor(), time.time()
+    odd = 'the "wire"\\east\nside'
+    processor.process(page("wire", "flood", story(1), now - 30))
+    processor.process(page("gazette", "flood-copy", story(1)[:6], now - 5))
+    processor.process(page("gazette", "rail", story(2), now - 2))
+    processor.process(page(odd, "vote", story(3), now - 1))
+
+    text = TestClient(create_app()).get("/metrics").text
+    numbers = metrics_of(text)
+    assert 'site="the \\"wire\\"\\\\east\\nside"' in text  # escaped as the exposition format says
+    for site, pages, duplicates in (("wire", 1, 0), ("gazette", 2, 1), (odd, 1, 0)):
+        label = (("site", site),)
+        assert numbers[("newssieve_site_pages_total", label)] == pages
+        assert numbers[("newssieve_site_stored_total", label)] == pages
+        assert numbers[("newssieve_site_duplicates_total", label)] == duplicates
+        assert numbers[("newssieve_site_errors_total", label)] == 0
+
+    end_to_end = histogram(numbers, "newssieve_fetch_to_stored_seconds")
+    assert end_to_end["count"] == 4 and end_to_end["buckets"][-1] == (math.inf, 4)
+    assert 30 <= end_to_end["sum"] < 30 + 5 + 2 + 1 + 60  # the fetched_at ages above, plus the time taken
+    counts = [count for _, count in end_to_end["buckets"]]
+    assert counts == sorted(counts)  # cumulative
+    for stage in ("clean", "dedup", "store"):
+        histogram_of_stage = histogram(numbers, "newssieve_stage_duration_seconds", stage=stage)
+        assert histogram_of_stage["count"] == 4 and 0 < histogram_of_stage["sum"] < 60, stage
+
+    articles = numbers[("newssieve_articles_stored", ())]
+    assert articles == 4
+    used = numbers[("newssieve_redis_used_memory_bytes", ())]
+    assert numbers[("newssieve_redis_memory_per_article_bytes", ())] == used / articles
+
+
+def histogram(numbers: dict, name: str, **labels: str) -> dict:
+    """{"buckets": [(le, cumulative count)], "sum", "count"} of one histogram in metrics_of's numbers."""
+    wanted = tuple(sorted(labels.items()))
+    buckets = sorted((float(dict(key)["le"]), value) for (sample, key), value in numbers.items()
+                     if sample == f"{name}_bucket" and tuple(p for p in key if p[0] != "le") == wanted)
+    return {"buckets": buckets, "sum": numbers[(f"{name}_sum", wanted)],
+            "count": numbers[(f"{name}_count", wanted)]}
+
+
+def test_a_real_worker_counts_each_sites_pages_and_errors(client, prefix, tmp_path, monkeypatch):
+    """A Celery worker stores one page of `wire` and fails one for good: /metrics counts both for wire."""
+    sites_file = use_sites_file(tmp_path, monkeypatch)
+    good = page("wire", "harbour", story(4), time.time() - 3)
+    broken = {"url": "http://news.test/no-html", "canonical_url": "http://news.test/no-html", "site": "wire"}
+    app, api = make_celery("test-metrics"), TestClient(create_app())
+    wire = (("site", "wire"),)
+    with celery_worker(concurrency=1, queues="process", NEWSSIEVE_SITES=sites_file,
+                       NEWSSIEVE_TRANSLATION_MATCHING="false"):
+        app.send_task(PROCESS_PAGE, args=[good.to_dict()])
+        app.send_task(PROCESS_PAGE, args=[broken])
+        deadline = time.monotonic() + 90
+        while True:
+            numbers = metrics_of(api.get("/metrics").text)
+            if numbers.get(("newssieve_site_errors_total", wire)) and numbers.get(
+                    ("newssieve_fetch_to_stored_seconds_count", ())):
+                break
+            assert time.monotonic() < deadline, "the worker's counts did not reach /metrics"
+            time.sleep(0.5)
+    app.close()
+    numbers = metrics_of(api.get("/metrics").text)
+    assert numbers[("newssieve_site_errors_total", wire)] == 1
+    assert numbers[("newssieve_site_stored_total", wire)] == 1
+    assert numbers[("newssieve_fetch_to_stored_seconds_count", ())] == 1
+    assert 3 <= numbers[("newssieve_fetch_to_stored_seconds_sum", ())] < 90
+    assert numbers[("newssieve_dead_letters", ())] == 1

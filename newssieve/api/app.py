@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from newssieve import __version__
 from newssieve.api import articles, errors, feeds, health, ops, pages
+from newssieve.api import docs as api_docs
 from newssieve.api.auth import BearerTokenMiddleware, check_token_setting
 from newssieve.api.security_headers import SecurityHeaders
 from newssieve.feeds.query import FeedReader
@@ -26,20 +27,22 @@ from newssieve.store.articles import Store
 from newssieve.store.data_errors import DataErrors
 
 STATIC_DIR = Path(__file__).parent / "static"
-ROUTERS = (health.router, ops.router, feeds.router, articles.router, pages.router)
+ROUTERS = (health.router, ops.router, feeds.router, articles.router, pages.router, api_docs.router)
 
 
 def create_app(store: Store | None = None, token: str | None = None,
-               base_url: str | None = None) -> FastAPI:
+               base_url: str | None = None, open_reads: bool | None = None) -> FastAPI:
     """The API over `store` (default: the configured Redis and prefix).
 
-    `token` defaults to NEWSSIEVE_API_TOKEN; when set, every request needs it. `base_url`
+    `token` defaults to NEWSSIEVE_API_TOKEN; when set, every request needs it, or only changes with
+    `open_reads` (default NEWSSIEVE_API_OPEN_READS). `base_url`
     (default NEWSSIEVE_BASE_URL) is where feeds say they live: never the request's Host.
     """
     token = token or get_settings().api_token
     check_token_setting(token)
     app = FastAPI(title="newssieve", version=__version__,
-                  description="Deduplicated news feeds: one entry per story, syndicated copies folded in.")
+                  description="Deduplicated news feeds: one entry per story, syndicated copies folded in.",
+                  docs_url=None, redoc_url=None)  # served offline by api/docs.py
     store = store or Store()
     app.state.feed_reader = FeedReader(store)
     app.state.story_reader = StoryReader(store)
@@ -52,9 +55,9 @@ def create_app(store: Store | None = None, token: str | None = None,
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)
     if token:
-        app.add_middleware(BearerTokenMiddleware, token=token)
-    docs = frozenset(p for p in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if p)
-    app.add_middleware(SecurityHeaders, docs_paths=docs)
+        open_reads = get_settings().api_open_reads if open_reads is None else open_reads
+        app.add_middleware(BearerTokenMiddleware, token=token, open_reads=open_reads)
+    app.add_middleware(SecurityHeaders, docs_paths=api_docs.PATHS)
     return app
 
 

@@ -1,7 +1,9 @@
 """Access: an optional token for everything, and a token always required for changes.
 
 With NEWSSIEVE_API_TOKEN set, every request needs `Authorization: Bearer <token>`
-(checked in an ASGI middleware so that docs and static files are covered too).
+(checked in an ASGI middleware so that docs and static files are covered too), unless
+NEWSSIEVE_API_OPEN_READS opens GET and HEAD: a browser cannot send a bearer header when it
+loads a page, so a status page whose actions post with the token needs open reads.
 Endpoints that change anything depend on `require_token`, which refuses them
 when no token is configured at all. Without a token, the API is meant for a
 loopback address (`is_loopback`); `serve` and `up` warn otherwise.
@@ -63,13 +65,23 @@ def token_matches(header: bytes | str | None, token: str) -> bool:
     return scheme.lower() == b"bearer" and hmac.compare_digest(given.strip(), token.encode("utf-8"))
 
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
 class BearerTokenMiddleware:
-    def __init__(self, app: ASGIApp, token: str):
+    def __init__(self, app: ASGIApp, token: str, open_reads: bool = False):
         self.app = app
         self.token = token
+        self.open_reads = open_reads
+
+    def guarded(self, scope: Scope) -> bool:
+        """Whether the request needs the token here (a change still meets `require_token` later)."""
+        if scope["type"] == "websocket":
+            return True
+        return scope["type"] == "http" and not (self.open_reads and scope["method"] in READ_METHODS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
+        if self.guarded(scope):
             try:
                 allowed, status, detail = token_matches(authorization(scope["headers"]), self.token), 401, ""
             except BadAuthorization as exc:

@@ -7,6 +7,10 @@ are left to Flower (a `celery inspect` broadcast per scrape would be slow).
 Crawl metrics describe each configured site's last run, plus how its kept history
 (the last 50 runs, `newssieve.store.crawl_runs.HISTORY_LENGTH`) splits by status; both are gauges,
 since a window is not a counter.
+
+Latencies are histograms the workers fill in Redis (`Stats.latency_histograms`), so Grafana can
+take quantiles over any window: fetch-to-stored end to end, and each stage with a `stage` label.
+The dashboard and alert rules in config/ use only names listed here (tests check it).
 """
 
 from __future__ import annotations
@@ -18,18 +22,20 @@ from datetime import datetime
 
 import redis
 from prometheus_client import CollectorRegistry
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 
 from newssieve.ops import status
 from newssieve.ops.redis_state import redis_state
 from newssieve.redis_conn import get_client
 from newssieve.sites import SitesFileError, current_sites
+from newssieve.store.articles import Store
 from newssieve.store.crawl_runs import HISTORY_LENGTH, is_running, last_runs
 from newssieve.store.deadletters import DeadLetters
 from newssieve.store.keys import Keys
-from newssieve.store.stats import Count
+from newssieve.store.stats import Count, Stats
 
 log = logging.getLogger(__name__)
 # Numbers of a run summary (ops.crawl_runner) exposed for the last run: field -> (metric name, help).
@@ -39,6 +45,15 @@ LAST_RUN_NUMBERS = {
     "errors_total": ("newssieve_crawl_last_run_errors", "Errors in the last crawl run."),
     "duration": ("newssieve_crawl_last_run_duration_seconds", "How long the last crawl run took."),
 }
+# Per-site counters (Stats.site_counts): field -> (metric name, help); each family is a counter.
+SITE_COUNTS = {
+    "pages": ("newssieve_site_pages", "Pages of the site taken off the process queue."),
+    "stored": ("newssieve_site_stored", "Pages of the site stored as articles."),
+    "duplicates": ("newssieve_site_duplicates", "Stored pages of the site flagged as copies of a story."),
+    "errors": ("newssieve_site_errors", "Pages of the site that failed for good (dead letters)."),
+}
+# The end-to-end latency's name among Stats.latency_histograms; every other one is a stage.
+FETCH_TO_STORED = "fetch_to_stored"
 
 
 class PipelineCollector(Collector):
@@ -49,6 +64,7 @@ class PipelineCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         try:
             families, up = [*self._queues(), *self._stages(), *self._dead_letters(), *self._crawls()], 1
+            families += [*self._sites(), *self._latencies()]
             families += self._redis()
             families += self._data_errors()  # last: the reads above report to it
         except redis.RedisError as exc:
@@ -87,6 +103,30 @@ class PipelineCollector(Collector):
                     events.add_metric([stage, counter], value)
         yield from (pages, events, seconds)
 
+    def _sites(self) -> Iterator[Metric]:
+        families = {field: CounterMetricFamily(name, about, labels=["site"])
+                    for field, (name, about) in SITE_COUNTS.items()}
+        for site, counts in sorted(Stats(self.client, self.keys.prefix).site_counts().items()):
+            for field, family in families.items():
+                family.add_metric([site], counts.get(field, 0))
+        yield from families.values()
+
+    def _latencies(self) -> Iterator[Metric]:
+        end_to_end = HistogramMetricFamily(
+            "newssieve_fetch_to_stored_seconds",
+            "From the page's fetch by the crawler to its article stored (queue wait included).")
+        stages = HistogramMetricFamily("newssieve_stage_duration_seconds",
+                                       "Time one page spends in a stage of the worker.", labels=["stage"])
+        for name, histogram in sorted(Stats(self.client, self.keys.prefix).latency_histograms().items()):
+            buckets = [(floatToGoString(le), count) for le, count in histogram["buckets"]]
+            if not buckets or buckets[-1][0] != "+Inf":
+                buckets.append(("+Inf", histogram["count"]))
+            if name == FETCH_TO_STORED:
+                end_to_end.add_metric([], buckets, histogram["sum"])
+            else:
+                stages.add_metric([name], buckets, histogram["sum"])
+        yield from (end_to_end, stages)
+
     def _dead_letters(self) -> Iterator[Metric]:
         count = DeadLetters(self.client, self.keys.prefix).count()
         yield GaugeMetricFamily("newssieve_dead_letters",
@@ -115,6 +155,14 @@ class PipelineCollector(Collector):
         if last:
             families.append(GaugeMetricFamily("newssieve_redis_last_oom_timestamp_seconds",
                                               "When a worker last met maxmemory (Unix time).", value=last))
+        articles = Store(self.client, self.keys.prefix).article_count()
+        families.append(GaugeMetricFamily("newssieve_articles_stored", "Articles stored now.",
+                                          value=articles))
+        if articles:
+            families.append(GaugeMetricFamily(
+                "newssieve_redis_memory_per_article_bytes",
+                "Redis's used memory divided by the articles stored: what one more article costs, roughly "
+                "(queues and indexes included).", value=memory["used"] / articles))
         return families
 
     def _data_errors(self) -> list[Metric]:
