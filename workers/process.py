@@ -209,7 +209,7 @@ class PageProcessor:
             for reply in replies:
                 if isinstance(reply, Exception):
                     raise reply
-            # the index reply follows the record's 3 commands; the re-check (if asked) follows it
+            # `at`: where the index reply sits, after the record's commands; the re-check follows it
             return [(replies[at], replies[at + 1] if item.recheck else None)
                     for item, at in zip(items, layout, strict=True)]
         raise AssertionError("unreachable")
