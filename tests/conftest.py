@@ -31,7 +31,8 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers", "broker: exercises the Celery broker; `make test` runs it against "
                                        "Redis, then again against RabbitMQ")
-    config.addinivalue_line("markers", "redis_broker: needs kombu's Redis transport (skipped on RabbitMQ)")
+    config.addinivalue_line("markers", "redis_broker: needs kombu's Redis transport (not run on RabbitMQ)")
+    config.addinivalue_line("markers", "amqp_broker: needs RabbitMQ (run by the RabbitMQ pass only)")
     amqp = broker_support.chosen_broker(config.getoption("--broker")) == "amqp"
     if amqp and broker_support.SESSION is None:
         try:
@@ -49,12 +50,13 @@ def pytest_unconfigure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    if broker_support.SESSION is None:
-        return
-    skip = pytest.mark.skip(reason="needs kombu's Redis transport; this run's broker is RabbitMQ")
-    for item in items:
-        if "redis_broker" in item.keywords:
-            item.add_marker(skip)
+    """A test about one broker is deselected (not skipped) in the other broker's pass: `make test`
+    runs each in the pass whose broker it is about."""
+    other = "redis_broker" if broker_support.SESSION is not None else "amqp_broker"
+    deselected = [item for item in items if other in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if other not in item.keywords]
 
 
 @pytest.fixture(autouse=True)

@@ -33,8 +33,7 @@ from tests.reliability_support import (
     wait_for,
 )
 
-pytestmark = [pytest.mark.broker, pytest.mark.skipif(not broker_support.on_amqp(),
-                                                     reason="the RabbitMQ pass (NEWSSIEVE_TEST_BROKER=amqp)")]
+pytestmark = [pytest.mark.broker, pytest.mark.amqp_broker]
 PAGES = 240
 
 
@@ -43,7 +42,7 @@ def rabbit(tmp_path, monkeypatch, prefix):
     """A RabbitMQ node of the test's own, made the broker of this process and the workers it starts."""
     missing = broker_support.private_rabbit_missing()
     if missing:
-        pytest.skip(f"cannot restart a RabbitMQ of the test's own: {missing}; the connection-drop test runs")
+        pytest.fail(f"cannot start a RabbitMQ node of the test's own: {missing} (Debian's rabbitmq-server)")
     node = broker_support.PrivateRabbit(tmp_path / "rabbit")
     node.start()
     monkeypatch.setenv("NEWSSIEVE_BROKER_URL", node.url)
@@ -94,7 +93,8 @@ def test_every_connection_dropped_mid_batch_every_page_is_stored_once(tmp_path, 
     """The session's vhost on the machine's RabbitMQ: all its connections closed twice, mid-batch."""
     session = broker_support.session_broker()
     if not session.own_vhost:
-        pytest.skip("closing the connections needs rabbitmqctl and a vhost of the run's own")
+        pytest.fail("closing the connections needs rabbitmqctl and a vhost of the run's own; with "
+                    "NEWSSIEVE_TEST_AMQP_URL naming another RabbitMQ, run it where rabbitmqctl reaches that")
     client = get_client()
     pages = synthetic_pages(PAGES, seed=32, run="amqp-drop/", long_share=0.33)
     send_pages(pages)
