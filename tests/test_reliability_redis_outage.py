@@ -13,6 +13,7 @@ tasks mid-flight) while the server stops, then resumed into the outage.
 
 from __future__ import annotations
 
+import signal
 import time
 
 import pytest
@@ -33,7 +34,9 @@ from tests.reliability_support import (
     logged_worker,
     missing_pages,
     newssieve_on,
+    process_tree,
     send_pages,
+    signal_tree,
     stored_count,
     throwaway_redis,
     wait_for,
@@ -120,3 +123,30 @@ def test_redis_blip_of_a_fraction_of_a_second_loses_no_page(tmp_path):
     log, figures = run_through_outage(tmp_path, blip, seed=23)
     print("blip:", figures)
     assert figures["outage_s"] < 3
+
+
+def test_redis_restarted_while_the_consumer_waits_on_an_empty_queue_holding_a_message(tmp_path):
+    """The consumer holds a message (its task mid-flight) and waits on the empty queue (BRPOP) when the
+    server goes: kombu's channel stops closing at that wait's broken reply, and Celery closed it again
+    after its transport was gone (AttributeError, "Unrecoverable error": the worker stopped taking work)."""
+    pages = synthetic_pages(1, seed=24, run="outage24/", long_share=1.0)
+    with throwaway_redis() as server, newssieve_on(server.url, new_prefix()):
+        client, prefix = get_client(), get_settings().prefix
+        send_pages(pages)
+        log = tmp_path / "worker.log"
+        with logged_worker(log, concurrency=1, NEWSSIEVE_VISIBILITY_TIMEOUT=str(VISIBILITY)) as worker:
+            holding = lambda: unacked(client, prefix) == 1 and queue_depth(client, prefix) == 0  # noqa: E731
+            assert wait_for(holding, 60, 0.01), "the worker never took the page"
+            children = process_tree(worker)[1:]
+            signal_tree(children, signal.SIGSTOP)  # the task stays mid-flight; the consumer goes on waiting
+            try:
+                time.sleep(0.5)
+                server.stop()
+                server.start()
+            finally:
+                signal_tree(children, signal.SIGCONT)
+            done = reachable(lambda: stored_count(client, prefix) == 1 and idle(client, prefix))
+            assert wait_for(done, 60, 0.5), broker_keys(client, prefix)
+            assert worker.poll() is None, "the worker died in the outage"
+        assert "Unrecoverable error" not in log.read_text(errors="replace")
+        assert_exactly_once(client, prefix, pages)

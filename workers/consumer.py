@@ -8,6 +8,9 @@ it waits with backoff, says what is wrong (at once, then every minute), and goes
 Redis takes writes and the keys are right. Pages whose messages were lost meanwhile (popped, but not
 recorded as unacked: the write was refused) are still pending, and are sent again once overdue.
 With RabbitMQ as the broker the same wait applies to the store's Redis (no broker keys to check there).
+
+A lost connection while the consumer waits on an empty queue holding a message (kombu's Redis channel has
+a BRPOP outstanding) used to end the worker: see `on_connection_error_after_connected`.
 """
 
 from __future__ import annotations
@@ -46,6 +49,21 @@ class Consumer(CeleryConsumer):
         except (redis.RedisError, OperationalError) as exc:
             log.warning("could not send overdue pending pages again now (%s: %s)", type(exc).__name__, exc)
         return connection
+
+    def on_connection_error_after_connected(self, exc):
+        """Celery's handling, with kombu's Redis channel told first that its wait on the queue is over.
+
+        Closing a channel whose BRPOP is outstanding reads that reply first; on a dead connection the
+        read raises, the channel stays open, and Celery's second close, made after the transport is
+        gone, fails with AttributeError while putting the held messages back: "Unrecoverable error",
+        and the worker takes no more work (tests/test_reliability_redis_outage.py). The reply will
+        never come, so the close goes on: the held messages go back to the queue, or, with the server
+        still down, stay unacknowledged and come back after the visibility timeout.
+        """
+        channel = getattr(self.connection, "_default_channel", None)
+        if getattr(channel, "_in_poll", None):
+            channel._in_poll = None
+        super().on_connection_error_after_connected(exc)
 
 
 def redis_problem(memory: RedisMemory, queues: tuple[str, ...]) -> tuple[str | None, bool]:
