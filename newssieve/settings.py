@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     boilerplate_min_pages: int = Field(
         default=3, description="K: a paragraph on K pages of a site is boilerplate."
     )
+    boilerplate_max_entries: int = Field(
+        default=20_000, ge=100,
+        description="Paragraph counts kept per site (~100 bytes each); past it, paragraphs seen on one page "
+                    "only are forgotten.",
+    )
     clean_time_limit: float = Field(default=30.0, description="Seconds one page may take to process.")
 
     # Deduplication

@@ -162,6 +162,8 @@ def test_redis_takes_its_password_from_the_secret_and_the_app_reads_it_from_its_
         assert app_client.ping()
         assert app_client.config_get("maxmemory") == {"maxmemory": str(64 * 2**20)}
         assert app_client.config_get("maxmemory-policy") == {"maxmemory-policy": "noeviction"}
+        # the article record (a ~2 KB compressed body) stays listpack-encoded
+        assert app_client.config_get("hash-max-listpack-value") == {"hash-max-listpack-value": "4096"}
         assert "3f9a6c0e1b2d4f5a" not in " ".join(service["command"])  # compose never sees it
         # exec: the server is the process the container stops, so it shuts down cleanly
         server.send_signal(signal.SIGTERM)

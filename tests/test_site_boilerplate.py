@@ -7,6 +7,7 @@ import random
 from newssieve.ids import article_id
 from newssieve.models import Page
 from newssieve.ops import status
+from newssieve.redis_conn import reset_caches
 from newssieve.store.articles import Store
 from newssieve.store.keys import Keys
 from newssieve.store.stats import Count, Stage, Stats
@@ -90,3 +91,14 @@ def test_a_reclean_is_counted_under_reclean_not_as_another_stored_page(client, p
     assert stats.total(Stage.STORE, Count.SEEN) == stats.total(Stage.DEDUP, Count.SEEN) == 4
     assert stats.total(Stage.RECLEAN, Count.SEEN) == 2  # the pages stored before the bio was on K = 3
     assert status.page_counts(status.stage_counters(client, prefix))["stored"]["total"] == 4
+
+
+def test_the_per_site_cap_is_a_setting_the_worker_keeps_to(client, prefix, monkeypatch):
+    monkeypatch.setenv("NEWSSIEVE_BOILERPLATE_MAX_ENTRIES", "100")
+    reset_caches()
+    processor = PageProcessor()
+    for n in range(40):  # 6 unique paragraphs a page and the bio: 241 entries without the cap
+        processor.process(page("ledger", n, body(100 + n) + [BIO]))
+    assert client.hlen(Keys(prefix).boiler("ledger")) <= 100 + 7
+    stored = Store().article(article_id("http://ledger.example/news/39.html"))
+    assert BIO not in stored["text"] and stored["paragraphs"] == body(139)  # the bio is still found

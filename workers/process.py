@@ -84,7 +84,8 @@ class PageProcessor:
         self.translations = TranslationMatcher(self.index, self.settings.translation_matching)
         self.pending = PendingPages(self.store.client, self.store.keys.prefix)
         self.boilerplate = SiteBoilerplate(self.store.client, self.store.keys,
-                                           min_pages=self.settings.boilerplate_min_pages)
+                                           min_pages=self.settings.boilerplate_min_pages,
+                                           max_entries=self.settings.boilerplate_max_entries)
         self.index.load_script()
 
     def process(self, page: Page) -> ProcessResult:
