@@ -13,9 +13,12 @@ Deterministic: document n is the same in every run, so a failure names its numbe
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import random
 import signal
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 from demo.sites import ROUTES, build_routes
@@ -188,7 +191,9 @@ def check(article: Article) -> None:
     json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8")
 
 
-def test_ten_thousand_hostile_documents_never_raise_and_stay_in_time():
+def clean_share(share: int, shares: int) -> tuple[list[str], list[float], int]:
+    """Clean documents share, share + shares, ... (each under the per-page limit): (failures, seconds
+    each took, how many came back empty). Run in a process of its own."""
     limit = get_settings().clean_time_limit
     seeds = seed_documents()
     assert len(seeds) > 80  # the demo network's pages are there
@@ -196,9 +201,8 @@ def test_ten_thousand_hostile_documents_never_raise_and_stay_in_time():
     durations: list[float] = []
     empty = 0
     previous = signal.signal(signal.SIGALRM, _alarm)
-    started = time.perf_counter()
     try:
-        for n in range(DOCUMENTS):
+        for n in range(share, DOCUMENTS, shares):
             doc, url = document(n, seeds)
             begin = time.perf_counter()
             signal.setitimer(signal.ITIMER_REAL, limit)
@@ -216,11 +220,22 @@ def test_ten_thousand_hostile_documents_never_raise_and_stay_in_time():
             durations.append(time.perf_counter() - begin)
     finally:
         signal.signal(signal.SIGALRM, previous)
+    return failures, durations, empty
+
+
+def test_ten_thousand_hostile_documents_never_raise_and_stay_in_time():
+    """The documents are shared out over one process a core (the cleaner is CPU-bound)."""
+    shares = max(1, min(2, os.cpu_count() or 1))
+    started = time.perf_counter()
+    with ProcessPoolExecutor(shares, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = list(pool.map(clean_share, range(shares), [shares] * shares))
     total = time.perf_counter() - started
-    durations.sort()
+    failures = [failure for result in results for failure in result[0]]
+    durations = sorted(duration for result in results for duration in result[1])
+    empty = sum(result[2] for result in results)
     median, p99 = durations[len(durations) // 2], durations[int(len(durations) * 0.99)]
-    print(f"{DOCUMENTS} documents in {total:.1f} s; {empty} empty; per page median {median * 1000:.1f} ms, "
-          f"p99 {p99 * 1000:.1f} ms, max {durations[-1] * 1000:.0f} ms")
+    print(f"{DOCUMENTS} documents in {total:.1f} s ({shares} processes); {empty} empty; per page median "
+          f"{median * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, max {durations[-1] * 1000:.0f} ms")
     assert not failures, "\n".join(failures[:30])
     assert len(durations) == DOCUMENTS
-    assert durations[-1] < limit
+    assert durations[-1] < get_settings().clean_time_limit
