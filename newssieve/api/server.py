@@ -12,6 +12,7 @@ is not bounded here (the API takes no bodies beyond the token-protected POST, wh
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import h11
 import uvicorn
@@ -70,4 +71,16 @@ def config(app: FastAPI, host: str, port: int, log_level: str) -> uvicorn.Config
 
 
 def run(app: FastAPI, host: str, port: int, log_level: str) -> None:
+    calm_garbage_collector()
     uvicorn.Server(config(app, host, port, log_level)).run()
+
+
+def calm_garbage_collector() -> None:
+    """Keep Python's cyclic collector out of the latency tail: what was loaded at start (modules, the app,
+    the models) is frozen out of its scans, and young collections run every 20,000 allocations instead of
+    700. A request allocates a few thousand objects, nearly all freed by reference counting; the full
+    scans of the loaded heap were the tail. bench/api.py, 100k articles, 3 alternating rounds: p99 at 200
+    req/s 24.5 (20-39) ms against 76.5 (72-77) ms without, max 1,330-1,508 against 1,028-1,308 req/s."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
