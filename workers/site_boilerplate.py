@@ -71,7 +71,7 @@ class Observation:
 
 
 class SiteBoilerplate:
-    def __init__(self, client: redis.Redis, keys: Keys, min_pages: int = 3, max_entries: int = 200_000):
+    def __init__(self, client: redis.Redis, keys: Keys, min_pages: int = 3, max_entries: int = 20_000):
         self.client = client
         self.keys = keys
         self.min_pages = min_pages
