@@ -3,7 +3,8 @@
 Word-shingle MinHash sees nothing in common between a Russian article and its English
 translation. Here each article gets a small `TranslationFingerprint`:
 
-* a multilingual sentence embedding (Google USE multilingual v3, numpy-only wheel) of
+* a multilingual sentence embedding (Google USE multilingual v3, numpy-only wheel, run through
+  translation_encoder's per-token cache) of
   its title and lead, reduced to 256 random-hyperplane bits cut into 16 LSH bands of 16
   bits, plus the 3 least certain bits of each band so a query can probe their flips;
 * 21-byte sketches of the title and first sentences, enough to align sentences later (the embedding
@@ -47,7 +48,8 @@ from workers.translation_align import (
 # holds none.
 ENCODER_LANGS = frozenset("ar de en es fr it ja ko nl pl pt ru th tr zh uk be bg".split())
 SEED = 20240613
-# Title + this many sentences are embedded (~50 us a token on one core: 214 tokens a page on the
+# Title + this many sentences are embedded (~25-45 us a token on one core, by how warm the token cache is: 214
+# tokens a page on the
 # crosslingual set, 232 with 8). On the basis sketches, 5 to 8 all verify every pair of that set and no
 # other pair at every PAIR_MIN_COSINE from 0.45 to 0.52 (8 with 256 sign bits: at 0.55 only, and only for
 # that seed of the planes); the lead signature needs 7 for every pair to share a band (with 6, one pair
