@@ -48,12 +48,11 @@ from workers.translation_align import (
 # holds none.
 ENCODER_LANGS = frozenset("ar de en es fr it ja ko nl pl pt ru th tr zh uk be bg".split())
 SEED = 20240613
-# Title + this many sentences are embedded (~25-45 us a token on one core, by how warm the token cache is: 214
-# tokens a page on the
-# crosslingual set, 232 with 8). On the basis sketches, 5 to 8 all verify every pair of that set and no
-# other pair at every PAIR_MIN_COSINE from 0.45 to 0.52 (8 with 256 sign bits: at 0.55 only, and only for
-# that seed of the planes); the lead signature needs 7 for every pair to share a band (with 6, one pair
-# shares none and 4 only one).
+# Title + this many sentences are embedded (~25-45 us a token on one core, by how warm the token cache is:
+# 214 tokens a page on the crosslingual set, 232 with 8). On the basis sketches, 5 to 8 all verify every
+# pair of that set and no other pair at every PAIR_MIN_COSINE from 0.45 to 0.52 (8 with 256 sign bits: at
+# 0.55 only, and only for that seed of the planes); the lead signature needs 7 for every pair to share a
+# band (with 6, one pair shares none and 4 only one).
 LEAD_SENTENCES = 7
 LEAD_BITS, BAND_BITS, WEAK_BITS = 256, 16, 3
 BASIS = Path(__file__).with_name("translation_basis.npz")  # mean and principal axes of news sentences
