@@ -21,7 +21,8 @@ from newssieve.settings import Settings, get_settings
 CRAWL_QUEUE = "crawl"
 PROCESS_QUEUE = "process"
 PROCESS_PAGE = "newssieve.process_page"
-PROCESS_PAGES = "newssieve.process_pages"  # several pages in one message (store.pending.send_pages)
+PROCESS_PAGES = "newssieve.process_pages"  # several pages in one message (for senders by task name)
+PROCESS_PENDING = "newssieve.process_pending"  # pending pages by article id (store.pending.send_pages)
 CRAWL_SITE = "newssieve.crawl_site"
 RESEND_PENDING = "newssieve.resend_pending"
 
@@ -60,7 +61,7 @@ def celery_config() -> dict:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "task_routes": {CRAWL_SITE: {"queue": CRAWL_QUEUE}, PROCESS_PAGE: {"queue": PROCESS_QUEUE},
-                        PROCESS_PAGES: {"queue": PROCESS_QUEUE},
+                        PROCESS_PAGES: {"queue": PROCESS_QUEUE}, PROCESS_PENDING: {"queue": PROCESS_QUEUE},
                         RESEND_PENDING: {"queue": PROCESS_QUEUE}},
         "task_default_queue": PROCESS_QUEUE,
         "task_queues": task_queues(),

@@ -1,7 +1,8 @@
 """Celery tasks: thin wrappers around page processing (workers.process) and the crawl runner.
 
-Pages come one to a message (newssieve.process_page) or several (newssieve.process_pages, sent by
-store.pending.send_pages when many pages are sent at once): a batch is processed in the same round
+Pages come one to a message (newssieve.process_page) or several: by article id (newssieve.process_pending,
+sent by store.pending.send_pages when many pages are sent at once: the pages are read from the pending
+pages) or whole (newssieve.process_pages, for senders by task name). A batch is processed in the same round
 trips as one page and acknowledged once all its pages are stored; a batch that fails for another
 reason than Redis is sent again page by page, so each page gets its own retries and dead letter.
 Each pool process counts its stage counters in memory (store.stats.BatchedStats) and flushes them
@@ -14,6 +15,7 @@ the process's flushing thread (FLUSH_SECONDS) or when the process stops cleanly
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import time
 
@@ -31,7 +33,14 @@ from newssieve.store.deadletters import DeadLetters
 from newssieve.store.memory import RedisMemory
 from newssieve.store.pending import PendingPages
 from newssieve.store.stats import FLUSH_SECONDS, Count, SiteCount, Stage, Stats
-from newssieve.taskqueue import CRAWL_SITE, PROCESS_PAGE, PROCESS_PAGES, PROCESS_QUEUE, RESEND_PENDING
+from newssieve.taskqueue import (
+    CRAWL_SITE,
+    PROCESS_PAGE,
+    PROCESS_PAGES,
+    PROCESS_PENDING,
+    PROCESS_QUEUE,
+    RESEND_PENDING,
+)
 from workers.app import app
 
 log = logging.getLogger(__name__)
@@ -54,11 +63,13 @@ class DeadLetteringTask(Task):
         """Record the dead letter; a page with one leaves the pending pages (else it stays, and is resent)."""
         log.error("task %s failed for good: %s: %s", task_id, type(exc).__name__, exc)
         try:
-            DeadLetters().add(self.name, list(args), f"{type(exc).__name__}: {exc}", task_id)
+            pages = pages_of(self.name, args)
+            # a batch by id is kept with its pages: they leave the pending pages, and a requeue needs them
+            by_id = self.name == PROCESS_PENDING and pages
+            task, kept = (PROCESS_PAGES, [pages]) if by_id else (self.name, list(args))
+            DeadLetters().add(task, kept, f"{type(exc).__name__}: {exc}", task_id)
             stats = Stats()
             stats.record(self.stage, {Count.FAILED: 1})
-            pages = [] if not args else [args[0]] if self.name == PROCESS_PAGE else \
-                args[0] if self.name == PROCESS_PAGES and isinstance(args[0], list) else []
             for page in pages:
                 if not isinstance(page, dict):
                     continue
@@ -111,6 +122,39 @@ def while_redis_is_back(work):
     return result
 
 
+def pages_of(task: str, args) -> list:
+    """The pages a process task's arguments stand for (none for other tasks or arguments of another shape)."""
+    if not args:
+        return []
+    if task == PROCESS_PAGE:
+        return [args[0]]
+    if task == PROCESS_PAGES and isinstance(args[0], list):
+        return args[0]
+    if task == PROCESS_PENDING and _article_ids(args[0]):
+        return pending_pages(args[0])
+    return []
+
+
+def _article_ids(ids) -> bool:
+    return isinstance(ids, list) and 0 < len(ids) <= BATCH_LIMIT and all(isinstance(i, str) for i in ids)
+
+
+def pending_pages(ids: list[str]) -> list[dict]:
+    """The pending pages of these article ids. An id no longer pending was stored meanwhile and is passed
+    over; an entry that is not JSON goes to the dead letters as it is and leaves the pending pages."""
+    pending, pages = PendingPages(), []
+    for aid, raw in zip(ids, pending.get_many(ids), strict=True):
+        if raw is None:
+            continue
+        try:
+            pages.append(json.loads(raw))
+        except ValueError as exc:
+            log.error("pending page %s is not JSON (%s); moved to the dead letters", aid, exc)
+            DeadLetters().add(PROCESS_PAGE, [raw], f"pending page {aid} is not JSON: {exc}")
+            pending.done(aid)
+    return pages
+
+
 _processor = None
 
 
@@ -160,6 +204,24 @@ BATCH_LIMIT = 16  # pages a batch may hold at most (its time limit is the page's
 def process_pages(pages: list) -> list[dict]:
     """Several pages in one message, processed as one batch; anything but Redis trouble (a page the batch
     cannot take, a time limit) sends them again one to a message."""
+    return _process_batch(pages)
+
+
+@app.task(name=PROCESS_PENDING, base=DeadLetteringTask, autoretry_for=TRANSIENT,
+          retry_backoff=2, retry_backoff_max=60, retry_jitter=True,
+          max_retries=get_settings().task_max_retries,
+          soft_time_limit=get_settings().clean_time_limit * BATCH_LIMIT,
+          time_limit=get_settings().clean_time_limit * BATCH_LIMIT + 30)
+def process_pending(ids: list) -> list[dict]:
+    """Pending pages by article id (store.pending.send_pages), read in one round trip, then as
+    process_pages; ids whose pages were all stored meanwhile leave nothing to do."""
+    if not _article_ids(ids):
+        raise ValueError(f"a batch holds 1 to {BATCH_LIMIT} article ids")
+    pages = while_redis_is_back(lambda: pending_pages(ids))
+    return _process_batch(pages) if pages else []
+
+
+def _process_batch(pages: list) -> list[dict]:
     try:
         if not isinstance(pages, list) or not 0 < len(pages) <= BATCH_LIMIT:
             raise ValueError(f"a batch holds 1 to {BATCH_LIMIT} pages")

@@ -9,9 +9,14 @@ stayed longer than the visibility timeout. A page processed twice is harmless:
 processing is idempotent.
 
 Many pages at once (`send_pages`: an ingest, a crawl's backlog) are filed in one round trip and
-go several to a message (newssieve.process_pages, BATCH_PAGES each), which spares the broker and
-the worker their cost per message; the guarantees are the same, page by page (a batch is
-acknowledged once all its pages are stored; a lost batch's pages are resent one by one).
+go several to a message (BATCH_PAGES each), which spares the broker and the worker their cost per
+message; the guarantees are the same, page by page (a batch is acknowledged once all its pages are
+stored; a lost batch's pages are resent one by one). Such a message (newssieve.process_pending)
+holds the pages' article ids, not the pages: they are filed here already, and the worker reads them
+in one round trip. A page's HTML then crosses the broker, the worker's consumer process (base64,
+JSON, kombu's copy of the message in its unacked hash) and the pipe to its pool process not at all:
+on the benchmark's large pages that was most of what a worker spent beyond cleaning
+(bench/pipeline.py). A page stored meanwhile has left this hash, and its id is passed over.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from celery import Celery
 from newssieve.ids import article_id
 from newssieve.models import Page
 from newssieve.store.keys import KeyOwner
-from newssieve.taskqueue import PROCESS_PAGE, PROCESS_PAGES, PROCESS_QUEUE
+from newssieve.taskqueue import PROCESS_PAGE, PROCESS_PENDING, PROCESS_QUEUE
 
 SEND_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1.0}
 BATCH_PAGES = 8
@@ -57,6 +62,10 @@ class PendingPages(KeyOwner):
         pipe.zadd(self.keys.pending_since, dict.fromkeys(ids, now))
         pipe.execute()
         return ids
+
+    def get_many(self, ids: list[str]) -> list[str | None]:
+        """The pending pages (JSON) of these article ids, None where a page is no longer pending."""
+        return self.client.hmget(self.keys.pending, ids) if ids else []
 
     def done(self, aid: str) -> None:
         # Not a transaction: Redis refuses every MULTI when out of memory, but these deletes free some.
@@ -99,12 +108,11 @@ def send_pages(app: Celery, pages: list[Page], pending: PendingPages, batch: int
     there are at least DEEP of them, else one message each (as send_page)."""
     if not pages:
         return
-    pending.add_all(pages)
+    ids = pending.add_all(pages)
     size = batch if len(pages) >= DEEP and batch > 1 else 1
     with app.producer_or_acquire() as producer:
         for start in range(0, len(pages), size):
-            chunk = pages[start:start + size]
-            name, args = (PROCESS_PAGE, [chunk[0].to_dict()]) if len(chunk) == 1 else \
-                (PROCESS_PAGES, [[page.to_dict() for page in chunk]])
+            name, args = (PROCESS_PAGE, [pages[start].to_dict()]) if size == 1 or start == len(pages) - 1 \
+                else (PROCESS_PENDING, [ids[start:start + size]])
             app.send_task(name, args=args, queue=PROCESS_QUEUE, retry=True, retry_policy=SEND_RETRY_POLICY,
                           producer=producer)
