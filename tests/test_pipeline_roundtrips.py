@@ -56,6 +56,22 @@ def test_pages_leave_the_pending_pages_in_the_same_round_trip(prefix, client, no
     assert set(client.zrange(Keys(prefix).pending_since, 0, -1)) == left
 
 
+def test_a_page_read_by_id_leaves_the_pending_pages_only_if_not_filed_again_since(prefix, client,
+                                                                                    no_translation):
+    """A batch by id (workers.tasks.process_pending) reads the pages; a sender that files one of them again
+    before the batch is stored has a newer copy whose message holds only its id: that one stays."""
+    first, again = [item.page for item in synthetic_pages(2, seed=5, run="refiled/")]
+    pending = PendingPages()
+    ids = pending.add_all([first, again])
+    read = pending.get_many(ids)
+    assert [raw for raw, _ in read] == [client.hget(Keys(prefix).pending, aid) for aid in ids]
+    pending.add(again)  # filed again while the batch is being processed
+    PageProcessor().process_many([first, again], [at for _, at in read])
+    assert set(client.hkeys(Keys(prefix).pending)) == {ids[1]} and pending.count() == 1
+    assert pending.get_many([ids[0]]) == [None]
+    assert Store(client, prefix).article(ids[1]) is not None  # stored all the same, from the copy read
+
+
 def _records(client, prefix: str) -> dict[str, dict]:
     keys = Keys(prefix)
     out = {}

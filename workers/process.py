@@ -69,6 +69,7 @@ class _Stored:
     translation_fp: object
     entry: TranslationEntry | None
     seconds: float  # fingerprinting it
+    filed_at: float | None = None  # read by id from the pending pages: leaves them only if still filed then
     aid: str = ""
     recheck: list[str] = dataclasses.field(default_factory=list)  # paragraph hashes asked about
 
@@ -91,9 +92,10 @@ class PageProcessor:
     def process(self, page: Page) -> ProcessResult:
         return self.process_many([page])[0]
 
-    def process_many(self, pages: list[Page]) -> list[ProcessResult]:
-        """Process the pages as one batch (the same round trips as one page); results in their order."""
-        results = self._process(pages)
+    def process_many(self, pages: list[Page], filed_at: list[float] | None = None) -> list[ProcessResult]:
+        """Process the pages as one batch (the same round trips as one page); results in their order.
+        `filed_at`: when each was filed, for pages read from the pending pages (PendingPages.done_on)."""
+        results = self._process(pages, filed_at)
         if self.counts.interval is None:
             self.counts.flush()
         return results
@@ -106,7 +108,7 @@ class PageProcessor:
         """Stop the flushing thread and write what is left: a clean stop."""
         self.counts.close()
 
-    def _process(self, pages: list[Page]) -> list[ProcessResult]:
+    def _process(self, pages: list[Page], filed_at: list[float] | None = None) -> list[ProcessResult]:
         for page in pages:
             self.counts.record(Stage.RECEIVED, {Count.SEEN: 1})
             self.counts.site(page.site, {SiteCount.PAGES: 1})
@@ -123,8 +125,9 @@ class PageProcessor:
             articles[i] = self.drop_boilerplate(articles[i], observation.boilerplate)
             self.counts.observe(Latency.BOILERPLATE, share + time.perf_counter() - started)
             retro += observation.retro_pages
-        results, recheck = self._store_many([(page, article, Stage.STORE, True)
-                                             for page, article in zip(pages, articles, strict=True)])
+        filed_at = filed_at or [None] * len(pages)
+        results, recheck = self._store_many([(page, article, Stage.STORE, True, at) for page, article, at
+                                             in zip(pages, articles, filed_at, strict=True)])
         # Earlier pages that held a paragraph which just became boilerplate, and this batch's pages that
         # hold one that became so on another worker while they were in flight: cleaned again, once each.
         for aid in dict.fromkeys([*retro, *recheck]):
@@ -155,10 +158,10 @@ class PageProcessor:
         """Fingerprint, store and index the article; `stage` is STORE, or RECLEAN for a stored one."""
         return self._store_many([(page, article, stage, False)])[0][0]
 
-    def _store_many(self, items: list[tuple[Page, Article, Stage, bool]],
+    def _store_many(self, items: list[tuple],
                     ) -> tuple[list[ProcessResult], list[str]]:
-        """Store and index each (page, article, stage, leaves the pending pages) in one round trip; the
-        results, and the ids of the stored ones holding a paragraph that is boilerplate now."""
+        """Store and index each (page, article, stage, leaves the pending pages[, filed at]) in one round
+        trip; the results, and the ids of the stored ones holding a paragraph that is boilerplate now."""
         prepared = [self._prepare(*item) for item in items]
         started = time.perf_counter()
         replies = self._commit(prepared)
@@ -170,14 +173,15 @@ class PageProcessor:
                 recheck.append(item.aid)
         return results, recheck
 
-    def _prepare(self, page: Page, article: Article, stage: Stage, done: bool) -> _Stored:
+    def _prepare(self, page: Page, article: Article, stage: Stage, done: bool,
+                 filed_at: float | None = None) -> _Stored:
         started = time.perf_counter()
         fp = fingerprint(article.text, self.settings.minhash_perm, self.settings.shingle_words)
         published = published_ts(article, page)
         feeds = [] if article.is_empty else feeds_for(current_sites().feeds, page.site, article.lang)
         translation_fp, entry = self.translations.prepare(article)
         return _Stored(page, article, stage, done, fp, published, feeds, translation_fp, entry,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, filed_at)
 
     def _commit(self, items: list[_Stored]) -> list[tuple[object, list | None]]:
         """The one MULTI/EXEC: per item, its record, its index call (remove for an empty article), the
@@ -201,7 +205,7 @@ class PageProcessor:
                 item.recheck = [] if item.article.is_empty or item.stage is not Stage.STORE else \
                     self.boilerplate.recheck_on(pipe, item.page.site, item.article.paragraphs)
                 if item.done:
-                    self.pending.done_on(pipe, item.aid)
+                    self.pending.done_on(pipe, item.aid, item.filed_at)
                 layout.append(at)
             replies = pipe.execute(raise_on_error=False)
             if attempt == 1 and any(isinstance(r, redis.exceptions.NoScriptError) for r in replies):

@@ -131,7 +131,7 @@ def pages_of(task: str, args) -> list:
     if task == PROCESS_PAGES and isinstance(args[0], list):
         return args[0]
     if task == PROCESS_PENDING and _article_ids(args[0]):
-        return pending_pages(args[0])
+        return [page for page, _ in pending_pages(args[0])]
     return []
 
 
@@ -139,15 +139,17 @@ def _article_ids(ids) -> bool:
     return isinstance(ids, list) and 0 < len(ids) <= BATCH_LIMIT and all(isinstance(i, str) for i in ids)
 
 
-def pending_pages(ids: list[str]) -> list[dict]:
-    """The pending pages of these article ids. An id no longer pending was stored meanwhile and is passed
-    over; an entry that is not JSON goes to the dead letters as it is and leaves the pending pages."""
+def pending_pages(ids: list[str]) -> list[tuple[dict, float]]:
+    """The pending pages of these article ids, with when each was filed. An id no longer pending was stored
+    meanwhile and is passed over; an entry that is not JSON goes to the dead letters as it is and leaves
+    the pending pages."""
     pending, pages = PendingPages(), []
-    for aid, raw in zip(ids, pending.get_many(ids), strict=True):
-        if raw is None:
+    for aid, found in zip(ids, pending.get_many(ids), strict=True):
+        if found is None:
             continue
+        raw, filed_at = found
         try:
-            pages.append(json.loads(raw))
+            pages.append((json.loads(raw), filed_at))
         except ValueError as exc:
             log.error("pending page %s is not JSON (%s); moved to the dead letters", aid, exc)
             DeadLetters().add(PROCESS_PAGE, [raw], f"pending page {aid} is not JSON: {exc}")
@@ -217,16 +219,16 @@ def process_pending(ids: list) -> list[dict]:
     process_pages; ids whose pages were all stored meanwhile leave nothing to do."""
     if not _article_ids(ids):
         raise ValueError(f"a batch holds 1 to {BATCH_LIMIT} article ids")
-    pages = while_redis_is_back(lambda: pending_pages(ids))
-    return _process_batch(pages) if pages else []
+    found = while_redis_is_back(lambda: pending_pages(ids))
+    return _process_batch([page for page, _ in found], [at for _, at in found]) if found else []
 
 
-def _process_batch(pages: list) -> list[dict]:
+def _process_batch(pages: list, filed_at: list[float] | None = None) -> list[dict]:
     try:
         if not isinstance(pages, list) or not 0 < len(pages) <= BATCH_LIMIT:
             raise ValueError(f"a batch holds 1 to {BATCH_LIMIT} pages")
         parsed = [Page.from_dict(page) for page in pages]
-        results = while_redis_is_back(lambda: processor().process_many(parsed))
+        results = while_redis_is_back(lambda: processor().process_many(parsed, filed_at))
     except TRANSIENT:
         raise
     except Exception as exc:  # noqa: BLE001 - each page then fails or succeeds on its own

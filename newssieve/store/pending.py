@@ -41,7 +41,24 @@ DEEP = 2 * BATCH_PAGES
 idle pool process gets one."""
 
 
+# done_on() for a page read from the pending pages: it leaves them only if nobody filed it again since
+# (same filing time), so that a newer copy, whose message holds only its id, is not lost.
+LEAVE_IF_FILED_AT = """
+local at = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if at and tonumber(at) == tonumber(ARGV[2]) then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  return 1
+end
+return 0
+"""
+
+
 class PendingPages(KeyOwner):
+    def __init__(self, client=None, prefix: str | None = None):
+        super().__init__(client, prefix)
+        self._leave_if_filed_at = self.client.register_script(LEAVE_IF_FILED_AT)
+
     def add(self, page: Page) -> str:
         aid = article_id(page.canonical_url)
         pipe = self.client.pipeline(transaction=True)
@@ -63,9 +80,17 @@ class PendingPages(KeyOwner):
         pipe.execute()
         return ids
 
-    def get_many(self, ids: list[str]) -> list[str | None]:
-        """The pending pages (JSON) of these article ids, None where a page is no longer pending."""
-        return self.client.hmget(self.keys.pending, ids) if ids else []
+    def get_many(self, ids: list[str]) -> list[tuple[str, float] | None]:
+        """(page JSON, when it was filed) of these article ids, None where a page is no longer pending;
+        one round trip."""
+        if not ids:
+            return []
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hmget(self.keys.pending, ids)
+        pipe.zmscore(self.keys.pending_since, ids)
+        pages, filed = pipe.execute()
+        return [None if raw is None or at is None else (raw, at)
+                for raw, at in zip(pages, filed, strict=True)]
 
     def done(self, aid: str) -> None:
         # Not a transaction: Redis refuses every MULTI when out of memory, but these deletes free some.
@@ -73,8 +98,13 @@ class PendingPages(KeyOwner):
         self.done_on(pipe, aid)
         pipe.execute()
 
-    def done_on(self, pipe, aid: str) -> None:
-        """done(), as commands on the caller's pipeline (the worker's store-and-index round trip)."""
+    def done_on(self, pipe, aid: str, filed_at: float | None = None) -> None:
+        """done(), as commands on the caller's pipeline (the worker's store-and-index round trip); with
+        `filed_at` (a page read by get_many), only if the page was not filed again since."""
+        if filed_at is not None:
+            keys = [self.keys.pending, self.keys.pending_since]
+            self._leave_if_filed_at(keys=keys, args=[aid, repr(filed_at)], client=pipe)
+            return
         pipe.hdel(self.keys.pending, aid)
         pipe.zrem(self.keys.pending_since, aid)
 
