@@ -196,24 +196,20 @@ def process_page(page: dict) -> dict:
 
 
 BATCH_LIMIT = 16  # pages a batch may hold at most (its time limit is the page's times this)
+BATCH_TASK = dict(base=DeadLetteringTask, autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60,
+                  retry_jitter=True, max_retries=get_settings().task_max_retries,
+                  soft_time_limit=get_settings().clean_time_limit * BATCH_LIMIT,
+                  time_limit=get_settings().clean_time_limit * BATCH_LIMIT + 30)
 
 
-@app.task(name=PROCESS_PAGES, base=DeadLetteringTask, autoretry_for=TRANSIENT,
-          retry_backoff=2, retry_backoff_max=60, retry_jitter=True,
-          max_retries=get_settings().task_max_retries,
-          soft_time_limit=get_settings().clean_time_limit * BATCH_LIMIT,
-          time_limit=get_settings().clean_time_limit * BATCH_LIMIT + 30)
+@app.task(name=PROCESS_PAGES, **BATCH_TASK)
 def process_pages(pages: list) -> list[dict]:
     """Several pages in one message, processed as one batch; anything but Redis trouble (a page the batch
     cannot take, a time limit) sends them again one to a message."""
     return _process_batch(pages)
 
 
-@app.task(name=PROCESS_PENDING, base=DeadLetteringTask, autoretry_for=TRANSIENT,
-          retry_backoff=2, retry_backoff_max=60, retry_jitter=True,
-          max_retries=get_settings().task_max_retries,
-          soft_time_limit=get_settings().clean_time_limit * BATCH_LIMIT,
-          time_limit=get_settings().clean_time_limit * BATCH_LIMIT + 30)
+@app.task(name=PROCESS_PENDING, **BATCH_TASK)
 def process_pending(ids: list) -> list[dict]:
     """Pending pages by article id (store.pending.send_pages), read in one round trip, then as
     process_pages; ids whose pages were all stored meanwhile leave nothing to do."""
