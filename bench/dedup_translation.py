@@ -7,7 +7,8 @@ with their translations) goes through the stage the way workers/process.py runs 
 in publication order into an empty index; each mode runs several rounds and the round with the lowest
 mean counts (the machine is shared). Bytes: MEMORY USAGE of the index's keys (band tables, records,
 translation records) after a round, per article. Also: pairwise precision and recall of the clusters
-against the manifest (index level, on the manifest's clean bodies: no HTML cleaning here).
+against the manifest (index level, on the manifest's clean bodies: no HTML cleaning here), in publication
+order and once more in reverse order, since which of a pair is indexed first must not matter.
 """
 
 from __future__ import annotations
@@ -120,3 +121,9 @@ def report(data_dir: Path, client, raw, prefix: str, rounds: int, memory_by_kind
     cold = results[True]["first_round_ms"] - results[False]["first_round_ms"]
     print(f"  first round only (the encoder's token cache cold: every page's tokens new to the process but "
           f"those of the pages before it): added {cold:.2f} ms/article", flush=True)
+    client.flushdb()
+    _, _, clusters = one_round(client, prefix, rows[::-1], True)
+    client.flushdb()
+    reverse = pairwise(rows[::-1], clusters)
+    print(f"  in reverse publication order (every copy indexed before its original): crosslingual pairs "
+          f"P {reverse['P']} R {reverse['R']} {reverse}", flush=True)

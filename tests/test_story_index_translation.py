@@ -261,3 +261,44 @@ def test_the_nearest_signatures_come_first(client):
     before = sum(audit(client, prefix).filed.values())
     assert index.remove("near")
     assert before - sum(audit(client, prefix).filed.values()) == 16 + Settings().lsh_bands + 1
+
+
+def _lead(bits: list[int]) -> bytes:
+    """256 sign bits (a list of 0/1) packed as the lead signature is."""
+    return bytes(int("".join(map(str, bits[i:i + 8])), 2) for i in range(0, 256, 8))
+
+
+def _nibbles_of(weak: list[int]) -> bytes:
+    return bytes((weak[i] << 4) | weak[i + 1] for i in range(0, len(weak), 2))
+
+
+@pytest.mark.parametrize("first", ["a", "b"])
+def test_a_band_one_bit_apart_is_found_whichever_is_filed_first(client, first):
+    """Two signatures share no band exactly; band 0 differs in one bit, weak (near its hyperplane) for a
+    but not for b, every other band in two bits weak for neither. Flipping only the prober's weak bits
+    finds the pair when a probes, not when b does: the later article must find the earlier either way."""
+    from workers.translation import TranslationFingerprint, band_keys, probe_keys
+
+    rng = random.Random(7)
+    a_bits = [rng.randrange(2) for _ in range(256)]
+    b_bits = list(a_bits)
+    b_bits[5] ^= 1  # band 0, position 5
+    for band in range(1, 16):
+        b_bits[16 * band] ^= 1
+        b_bits[16 * band + 1] ^= 1
+    weak_a = [5, 13, 14] + [13, 14, 15] * 15
+    weak_b = [12, 13, 14] + [13, 14, 15] * 15
+    fps = {name: TranslationFingerprint("de" if name == "a" else "en", True, _lead(bits), _nibbles_of(weak))
+           for name, bits, weak in (("a", a_bits, weak_a), ("b", b_bits, weak_b))}
+    index = StoryIndex(client)
+    order = ["a", "b"] if first == "a" else ["b", "a"]
+    results = {}
+    for n, name in enumerate(order):
+        fp = fps[name]
+        text = " ".join(f"{name}{k}" for k in range(60))
+        mh = fingerprint(text)
+        client.hset(f"{index.prefix}article:{name}", mapping={"published_ts": n, "feeds": "all"})
+        entry = TranslationEntry(band_keys(fp), probe_keys(fp), fp.to_bytes(), fp.lead_bits)
+        results[name] = index.index(name, mh.signature, mh.shingles, mh.exact_hash, float(n), ["all"], entry)
+    later = order[1]
+    assert [c.id for c in results[later].candidates] == [order[0]]

@@ -6,7 +6,8 @@ translation. Here each article gets a small `TranslationFingerprint`:
 * a multilingual sentence embedding (Google USE multilingual v3, numpy-only wheel, run through
   translation_encoder's per-token cache) of
   its title and lead, reduced to 256 random-hyperplane bits cut into 16 LSH bands of 16
-  bits, plus the 3 least certain bits of each band so a query can probe their flips;
+  bits, plus the 3 least certain bits of each band so a query can probe their flips (and
+  every single-bit flip, so that a pair meets whichever is stored first);
 * 21-byte sketches of the title and first sentences, enough to align sentences later (the embedding
   less the news-sentence mean, on the first 56 principal axes of news sentences, 3 bits a coordinate:
   workers/translation_basis.npz, fitted by bench/dedup_translation_basis.py);
@@ -331,23 +332,24 @@ def _band_value(bits: bytes, band: int) -> int:
     return int.from_bytes(bits[band * step:(band + 1) * step], "big")
 
 
-def _weak_positions(fp: TranslationFingerprint, band: int) -> list[int]:
-    return _nibbles(fp.weak_bits)[band * WEAK_BITS:(band + 1) * WEAK_BITS]
-
-
 def _nibbles(packed: bytes) -> list[int]:
     return [n for byte in packed for n in (byte >> 4, byte & 15)]
 
 
 @lru_cache(maxsize=4096)
-def _flip_masks(positions: tuple[int, ...]) -> tuple[int, ...]:
-    """XOR masks of every subset of a band's weak positions (packbits is big-endian within the band)."""
-    bits = [1 << (BAND_BITS - 1 - pos) for pos in positions]
-    masks = []
-    for n in range(len(bits) + 1):
-        for flips in combinations(bits, n):
-            masks.append(sum(flips))
-    return tuple(masks)
+def _probe_masks(weak: tuple[int, ...]) -> tuple[int, ...]:
+    """XOR masks a band is probed with: every subset of its weak positions, and every single bit.
+
+    The weak positions are the prober's own (query-directed multi-probe): they reach an earlier article
+    only when the bits the two differ in are near the later one's hyperplanes, so which of a pair comes
+    first could decide whether they meet (a translation stored before its original, 58 bits apart, was
+    missed that way). The single-bit flips make a band that differs in one bit meet in either order.
+    On the crosslingual set every pair then shares a band in both orders (weak subsets alone: one pair
+    in one order shares none; single bits alone: one pair in both); 21 probes a band instead of 8.
+    packbits is big-endian within the band."""
+    bits = [1 << (BAND_BITS - 1 - pos) for pos in weak]
+    subsets = (sum(flips) for n in range(len(bits) + 1) for flips in combinations(bits, n))
+    return tuple(dict.fromkeys([*subsets, *(1 << i for i in range(BAND_BITS))]))
 
 
 def band_keys(fp: TranslationFingerprint) -> list[tuple[int, int]]:
@@ -358,13 +360,13 @@ def band_keys(fp: TranslationFingerprint) -> list[tuple[int, int]]:
 
 
 def probe_keys(fp: TranslationFingerprint) -> list[tuple[int, int]]:
-    """Keys to look up for candidates: each band as is and with its weak bits flipped."""
+    """Keys to look up for candidates: each band as is and with the flips of `_probe_masks`."""
     keys = []
     nibbles = _nibbles(fp.weak_bits)
     for band in range(len(fp.lead_bits) * 8 // BAND_BITS):
         value = _band_value(fp.lead_bits, band)
         weak = tuple(nibbles[band * WEAK_BITS:(band + 1) * WEAK_BITS])
-        keys.extend((band, value ^ mask) for mask in _flip_masks(weak))
+        keys.extend((band, value ^ mask) for mask in _probe_masks(weak))
     return keys + _evidence_band_keys(fp)
 
 
