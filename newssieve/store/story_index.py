@@ -26,8 +26,10 @@ candidates. The caller verifies them (the check lives in workers/, which this
 room must not import) and `link` unions the clusters of the verified ones, in a
 second atomic call. Race-free: of two copies, the later to be filed always sees
 the earlier under a shared key (the probe and the filing of one article are one
-call), and a link is a union of whatever clusters both are in when it runs, so
-links made in any order, interleaved with MinHash merges, give the same clusters.
+call; the caller's probes must not depend on which comes first: workers/translation
+probes every key one bit from each of its own band keys), and a link is a union
+of whatever clusters both are in when it runs, so links made in any order,
+interleaved with MinHash merges, give the same clusters.
 A worker that dies between the two calls links on the page's next try, since an
 unchanged article still reports its candidates.
 
