@@ -10,9 +10,12 @@ pending (a message popped but not recorded as unacked is lost: its page is sent 
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 
 from newssieve.api.app import create_app
@@ -38,7 +41,8 @@ from tests.reliability_support import (
     throwaway_redis,
     wait_for,
 )
-from workers.tasks import REDIS_WAIT_SECONDS
+from workers.process import PageProcessor
+from workers.tasks import REDIS_WAIT_SECONDS, while_redis_is_back
 
 pytestmark = pytest.mark.redis_broker  # kombu's Redis transport itself
 PAGES = 240
@@ -94,11 +98,37 @@ def test_a_full_redis_keeps_the_worker_up_and_every_page_is_stored_once_when_mem
         print(f"stored {at_full} of {PAGES} before Redis was full; {waits[0]} task waits and {waits[1]} "
               "consumer waits logged")
         assert "Unrecoverable error" not in text
-        assert waits[0] and waits[1], "tasks and the consumer waited for memory, and said why"
+        # The consumer always meets the full Redis (taking a message writes); whether a task is mid-page at
+        # that instant is timing (test_a_task_waits_in_place... below makes it certain).
+        assert waits[1], "the consumer waited for memory, and said why"
         assert_exactly_once(client, prefix, pages)
         assert DeadLetters(client, prefix).count() == 0
         assert RedisMemory().last_oom().get("last_at", 0) > 0, "no worker recorded when it met maxmemory"
         assert any("met Redis's maxmemory" in p for p in problems_now())
+
+
+def test_a_task_waits_in_place_for_memory_says_why_and_stores_its_page_once_memory_is_back(caplog):
+    """What a task mid-page does when Redis fills up (workers.tasks.while_redis_is_back), made certain:
+    Redis is full before the page's first write, and memory is freed 1.5 s later from another thread."""
+    page = synthetic_pages(1, seed=43, run="full-task/")[0].page
+    with throwaway_redis(aof=False) as server, newssieve_on(server.url, new_prefix()):
+        client = get_client()
+        client.config_set("maxmemory-policy", "noeviction")
+        processor = PageProcessor()
+        client.config_set("maxmemory", max(1, client.info("memory")["used_memory"] - BELOW))
+        assert not RedisMemory().takes_writes()
+        freed = threading.Timer(1.5, lambda: redis.Redis.from_url(server.url).config_set("maxmemory", 0))
+        freed.start()
+        began = time.monotonic()
+        with caplog.at_level(logging.WARNING, logger="workers.tasks"):
+            result = while_redis_is_back(lambda: processor.process(page))
+        waited = time.monotonic() - began
+        freed.join()
+        assert waited >= 1.5, f"the page was processed in {waited:.2f} s although Redis was full"
+        assert result.status == "new" and stored_count(client, get_settings().prefix) == 1
+        assert any("Redis out of memory (OutOfMemoryError" in r.getMessage() for r in caplog.records)
+        last = RedisMemory().last_oom()
+        assert 0 < last.get("since", 0) <= last.get("last_at", 0) and last["last_at"] >= time.time() - 60
 
 
 def test_a_string_where_the_queue_should_be_is_reported_and_the_worker_resumes_once_it_is_gone(tmp_path):
