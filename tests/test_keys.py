@@ -8,9 +8,9 @@ from newssieve.store.keys import Keys
 def test_key_names_stay_as_they_were():
     keys = Keys("p:")
     assert [keys.article("a1"), keys.site("s"), keys.feed("all"), keys.articles, keys.cluster("c"),
-            keys.rep("c"), keys.index("lsh:3"), keys.index_family("rec"), keys.boiler("s")] == [
+            keys.rep("c"), keys.index("lsh:3"), keys.index_family("rec"), keys.boiler("s", 10)] == [
         "p:article:a1", "p:site:s", "p:feed:all", "p:articles", "p:cluster:c", "p:rep:c", "p:lsh:3",
-        "p:rec:*", "p:boiler:s"]
+        "p:rec:*", "p:boiler:{s}:0a"]
     assert [keys.pending, keys.pending_since, keys.dead, keys.dead_order] == [
         "p:pending", "p:pending:since", "p:dead", "p:dead:order"]
     assert [keys.counters("store"), keys.minute_counters("store", 29_000_000), keys.stages] == [

@@ -7,8 +7,10 @@ from click.testing import CliRunner
 from newssieve.cli import main
 from newssieve.models import Article
 from newssieve.store.articles import Store
+from newssieve.store.keys import Keys
 from newssieve.store.migrate import Migration
 from tests.test_store_layout import a_page, an_article, readings, save_old_layout
+from workers.site_boilerplate import SiteBoilerplate, paragraph_key
 
 URLS = [f"http://zeitung.example/{n}.html" for n in range(7)]
 
@@ -59,3 +61,25 @@ def test_a_record_stored_again_between_read_and_rewrite_is_left_as_the_worker_wr
     assert migration.rewrite_if_unchanged(key, migration.read([key])[0])[0] is True
     assert not client.hexists(key, "paragraphs")
     assert store.article(old)["paragraphs"] == an_article().paragraphs
+
+
+def test_site_paragraph_counts_move_into_buckets_adding_to_what_workers_counted_since(client, prefix):
+    bio, teaser, once = ("A bio seen on two pages.", "A teaser seen on three.", "A paragraph seen once.")
+    old = f"{prefix}boiler:gazette.example"  # the older layout: one hash a site, hex fields
+    client.hset(old, mapping={paragraph_key(bio): "2|a,b", paragraph_key(teaser): "3",
+                              paragraph_key(once): "1|a"})
+    boiler = SiteBoilerplate(client, Keys(prefix))
+    boiler.observe("gazette.example", "b", [bio])  # counted since by a worker: page b again
+    assert boiler.boilerplate_of("gazette.example", [bio, teaser, once]) == frozenset()
+    runner = CliRunner()
+    dry = runner.invoke(main, ["migrate"])
+    assert "1 sites' paragraph counts in the older layout (3 paragraphs); would move 3" in dry.output
+    assert client.exists(old)
+    done = runner.invoke(main, ["migrate", "--apply"])
+    assert "moved 3 into buckets" in done.output, done.output
+    assert not client.exists(old)
+    assert boiler.boilerplate_of("gazette.example", [bio, teaser, once]) == {paragraph_key(teaser)}
+    seen = boiler.observe("gazette.example", "c", [bio, once])  # a, b and now c: the bio is on three pages
+    assert seen.boilerplate == {paragraph_key(bio)} and set(seen.retro_pages) == {"a", "b"}
+    again = runner.invoke(main, ["migrate", "--apply"])
+    assert "0 sites' paragraph counts in the older layout" in again.output

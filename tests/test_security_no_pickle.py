@@ -26,6 +26,7 @@ from newssieve.settings import PROJECT_ROOT, get_settings
 from newssieve.sites import current_sites
 from newssieve.store.deadletters import DeadLetters
 from newssieve.store.keys import Keys
+from newssieve.store.paragraph_counts import ParagraphCounts
 from newssieve.taskqueue import PROCESS_PAGE, PROCESS_QUEUE, make_celery
 from tests.reliability_pages import synthetic_pages
 from tests.reliability_routes import app_routes, fill
@@ -131,11 +132,13 @@ def plant_everywhere(raw: redis.Redis, prefix: str, plants: list[bytes], pages) 
             put(keys.index(f"lsh:{bucket}"), "hset", payload[:4], payload)
         put(keys.index("lsh:meta"), "hset", "poison", payload)
         # boilerplate counts: paragraphs of pages about to be processed
+        counts = ParagraphCounts(prefix=prefix)
         for item in pages[4:8]:
             for paragraph in clean(item.page.html, item.page.url).paragraphs:
-                put(keys.boiler(item.page.site), "hset", paragraph_key(paragraph), payload)
+                key, field = counts.place(item.page.site, paragraph_key(paragraph))
+                put(key, "hset", field, payload)
         for site in sites:
-            put(keys.boiler(site), "hset", "0123456789abcdef", payload)
+            put(keys.boiler(site, 0), "hset", b"\x00" * 8, payload)
         # dead letters
         letter = uuid.uuid4().hex[:12]
         put(keys.dead, "hset", letter, payload)

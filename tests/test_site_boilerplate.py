@@ -10,6 +10,7 @@ from newssieve.ops import status
 from newssieve.redis_conn import reset_caches
 from newssieve.store.articles import Store
 from newssieve.store.keys import Keys
+from newssieve.store.paragraph_counts import BUCKETS
 from newssieve.store.stats import Count, Stage, Stats
 from workers.process import PageProcessor
 from workers.site_boilerplate import SiteBoilerplate
@@ -73,14 +74,43 @@ def test_counting_a_page_twice_counts_once(client):
     assert len(observed.boilerplate) == 1 and set(observed.retro_pages) == {"page-1", "page-2"}
 
 
-def test_memory_is_bounded_by_pruning_unique_paragraphs(client):
-    boiler = SiteBoilerplate(client, Keys(), min_pages=3, max_entries=50)
+def bucket_sizes(client, prefix: str, site: str) -> list[int]:
+    return [client.hlen(Keys(prefix).boiler(site, b)) for b in range(BUCKETS)]
+
+
+def test_memory_is_bounded_by_forgetting_the_oldest_unique_paragraphs(client, prefix):
+    boiler = SiteBoilerplate(client, Keys(), min_pages=3, max_entries=640)  # 10 entries a bucket
     boiler.observe("s", "a", [BIO])
     boiler.observe("s", "b", [BIO])
-    for n in range(20):
+    for n in range(200):
         boiler.observe("s", f"p{n}", [f"unique paragraph number {n} {k}" for k in range(5)])
-    assert client.hlen(Keys().boiler("s")) <= 50 + 5
+    sizes = bucket_sizes(client, prefix, "s")
+    assert sum(sizes) < 1000 and max(sizes) <= 10, sizes
     assert boiler.observe("s", "c", [BIO]).boilerplate  # the bio (count 2) survived the pruning
+    # the newest paragraphs are kept: seen on two more pages, one is boilerplate, and its first page known
+    newest = "unique paragraph number 199 4"
+    boiler.observe("s", "q1", [newest])
+    assert boiler.observe("s", "q2", [newest]).retro_pages == ("p199", "q1")
+
+
+def test_a_site_of_thousands_of_paragraphs_stays_in_compact_hashes(client, prefix):
+    """Why the buckets: one hash a site turns into a hashtable (~100 B an entry) past 512 entries."""
+    boiler = SiteBoilerplate(client, Keys(), min_pages=3)
+    pipe_pages = [("big", f"p{n}", [f"paragraph {n} {k} of a long archive" for k in range(20)])
+                  for n in range(250)]
+    for start in range(0, len(pipe_pages), 50):
+        boiler.observe_many(pipe_pages[start:start + 50])
+    keys = [Keys(prefix).boiler("big", b) for b in range(BUCKETS)]
+    assert sum(client.hlen(key) for key in keys) == 5000
+    assert {client.object("encoding", key) for key in keys} == {"listpack"}
+    assert sum(client.memory_usage(key, samples=0) for key in keys) / 5000 < 60
+
+
+def test_a_page_counted_for_one_site_touches_only_that_sites_buckets(client, prefix):
+    boiler = SiteBoilerplate(client, Keys(), min_pages=3)
+    boiler.observe("one.example", "p1", body(1))
+    touched = {key for key in client.scan_iter(match=f"{prefix}boiler:*")}
+    assert touched and all(key.startswith(f"{prefix}boiler:{{one.example}}:") for key in touched)
 
 
 def test_a_reclean_is_counted_under_reclean_not_as_another_stored_page(client, prefix):
@@ -99,6 +129,7 @@ def test_the_per_site_cap_is_a_setting_the_worker_keeps_to(client, prefix, monke
     processor = PageProcessor()
     for n in range(40):  # 6 unique paragraphs a page and the bio: 241 entries without the cap
         processor.process(page("ledger", n, body(100 + n) + [BIO]))
-    assert client.hlen(Keys(prefix).boiler("ledger")) <= 100 + 7
+    sizes = bucket_sizes(client, prefix, "ledger")
+    assert max(sizes) <= 2 and sum(sizes) < 241, sizes  # ceil(100 / 64) entries a bucket
     stored = Store().article(article_id("http://ledger.example/news/39.html"))
     assert BIO not in stored["text"] and stored["paragraphs"] == body(139)  # the bio is still found

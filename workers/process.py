@@ -32,6 +32,7 @@ from newssieve.models import Article, Page
 from newssieve.settings import get_settings
 from newssieve.sites import current_sites
 from newssieve.store.articles import Store, feeds_for, published_ts
+from newssieve.store.paragraph_counts import Recheck
 from newssieve.store.pending import PendingPages
 from newssieve.store.stats import BatchedStats, Count, Latency, SiteCount, Stage, Stats
 from newssieve.store.story_index import StoryIndex, TranslationEntry
@@ -71,7 +72,7 @@ class _Stored:
     seconds: float  # fingerprinting it
     filed_at: float | None = None  # read by id from the pending pages: leaves them only if still filed then
     aid: str = ""
-    recheck: list[str] = dataclasses.field(default_factory=list)  # paragraph hashes asked about
+    recheck: Recheck = Recheck()  # the boilerplate re-check's reads, queued after the index call
 
 
 class PageProcessor:
@@ -202,7 +203,7 @@ class PageProcessor:
                 else:
                     self.index.index_on(pipe, item.aid, item.fp.signature, item.fp.shingles,
                                         item.fp.exact_hash, item.published, item.feeds, item.entry)
-                item.recheck = [] if item.article.is_empty or item.stage is not Stage.STORE else \
+                item.recheck = Recheck() if item.article.is_empty or item.stage is not Stage.STORE else \
                     self.boilerplate.recheck_on(pipe, item.page.site, item.article.paragraphs)
                 if item.done:
                     self.pending.done_on(pipe, item.aid, item.filed_at)
@@ -215,8 +216,8 @@ class PageProcessor:
                 if isinstance(reply, Exception):
                     raise reply
             # `at`: where the index reply sits, after the record's commands; the re-check follows it
-            return [(replies[at], replies[at + 1] if item.recheck else None)
-                    for item, at in zip(items, layout, strict=True)]
+            return [(replies[at], replies[at + 1:at + 1 + item.recheck.commands] if item.recheck.commands
+                     else None) for item, at in zip(items, layout, strict=True)]
         raise AssertionError("unreachable")
 
     def _settle(self, item: _Stored, index_reply, commit_share: float) -> ProcessResult:

@@ -1,4 +1,5 @@
-"""`newssieve migrate [--apply]`: article records of the older layout rewritten in the current one."""
+"""`newssieve migrate [--apply]`: article records and site paragraph counts of the older layouts rewritten in
+the current ones."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import click
 
 from newssieve.cli.conventions import CONTEXT_SETTINGS
 from newssieve.store.migrate import Migration
+from newssieve.store.paragraph_counts import ParagraphCounts
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -14,9 +16,11 @@ from newssieve.store.migrate import Migration
 @click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 100_000),
               help="Keys asked for per SCAN call.")
 def migrate(apply: bool, batch: int) -> None:
-    """Store each article's text once, compressed (records written before issue 18 hold it twice).
+    """Store each article's text once, compressed (records written before issue 18 hold it twice), and
+    move each site's paragraph counts into buckets (one hash a site before).
 
-    Safe while workers run, and idempotent: a record is rewritten only if unchanged since it was read.
+    Safe while workers run, and idempotent: a record is rewritten only if unchanged since it was read; a
+    site's older counts are added to what the workers counted since, then deleted.
     """
     report = Migration().run(apply=apply, batch=batch)
     verb = "rewrote" if apply else "would rewrite"
@@ -28,6 +32,10 @@ def migrate(apply: bool, batch: int) -> None:
     if report.damaged:
         click.echo(f"{report.damaged} damaged (text not UTF-8 or paragraphs not a JSON list): "
                    "left as they are")
+    counts = ParagraphCounts().migrate_legacy(apply=apply, batch=batch)
+    verb = "moved" if apply else "would move"
+    click.echo(f"{counts.sites} sites' paragraph counts in the older layout ({counts.entries} paragraphs); "
+               f"{verb} {counts.moved} into buckets")
 
 
 COMMANDS = [migrate]

@@ -6,7 +6,7 @@ the per-site and per-feed sorted sets; `story_index` (+ `.lua`) keeps the LSH ba
 tables, records and clusters in one atomic call per article; `pending`, `deadletters`,
 `stats` (with the stage and counter names), `crawl_runs` (locks and run history) and
 `retention` own theirs; `memory` reads how full Redis is (and keeps when workers met its
-maxmemory), `broker_keys` checks the types of Celery's keys under the prefix. The per-site
-paragraph counts (`Keys.boiler`) are kept by `workers.site_boilerplate`. Nothing here knows
+maxmemory), `broker_keys` checks the types of Celery's keys under the prefix, `paragraph_counts`
+keeps each site's paragraph counts (what `workers.site_boilerplate` decides on). Nothing here knows
 about Scrapy, Celery tasks or HTTP: it imports only the core kernel.
 """

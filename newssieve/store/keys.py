@@ -61,9 +61,10 @@ class Keys:
         or "xrec" (translation records)."""
         return f"{self.prefix}{family}:*"
 
-    def boiler(self, site: str) -> str:
-        """hash of the site's paragraph counts (workers/site_boilerplate.py)."""
-        return f"{self.prefix}boiler:{site}"
+    def boiler(self, site: str, bucket: int) -> str:
+        """hash: one bucket of the site's paragraph counts (store/paragraph_counts.py); `{site}` is a hash
+        tag. The older layout, one hash a site, was named without the braces."""
+        return f"{self.prefix}boiler:{{{site}}}:{bucket:02x}"
 
     # -- the way through the pipeline ---------------------------------------------------------------
 
