@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from io import BytesIO
@@ -14,9 +15,11 @@ from warcio.warcwriter import WARCWriter
 
 from newssieve.cli.crawl import COMMANDS
 from newssieve.ids import article_id
-from newssieve.ops.ingest import ingest_warc
+from newssieve.ops.ingest import SEND_CHUNK, ingest_warc
+from newssieve.redis_conn import reset_caches
 from newssieve.store.keys import Keys
-from newssieve.taskqueue import PROCESS_PAGE
+from newssieve.store.pending import PendingPages
+from newssieve.taskqueue import PROCESS_PAGE, PROCESS_PENDING
 from tests.fixtures.crawl.crawl_fixtures import article_html, crawl_env_fixture  # noqa: F401
 
 
@@ -142,3 +145,40 @@ def test_ingest_of_a_file_that_is_not_a_warc(crawl_env, tmp_path):
     bogus.write_bytes(b"this is not a WARC file at all\n" * 10)
     summary = ingest_warc(str(bogus))
     assert summary["status"] == "failed" and "cannot read" in summary["reason"]
+
+
+def test_a_large_warc_goes_several_pages_to_a_message_each_page_filed_once(crawl_env, tmp_path):
+    crawl_env.write_sites(SITES)
+    warc = tmp_path / "many.warc.gz"
+    urls = [f"http://news.example.org/news/{n}.html" for n in range(SEND_CHUNK + 37)]
+    with open(warc, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for n, url in enumerate(urls):
+            _response(writer, url, article_html(f"Story {n}").encode(), "text/html")
+        _response(writer, urls[5], article_html("Story 5 again").encode(), "text/html")  # across chunks
+    summary = ingest_warc(str(warc))
+    assert summary["status"] == "ok" and summary["sent"] == len(urls) and summary["duplicates"] == 1, summary
+    messages = crawl_env.queued()
+    batches = [m["page"] for m in messages if m["task"] == PROCESS_PENDING]
+    singles = [article_id(m["page"]["canonical_url"]) for m in messages if m["task"] == PROCESS_PAGE]
+    assert batches and len(messages) < len(urls) / 4, [m["task"] for m in messages]
+    queued_ids = [aid for ids in batches for aid in ids] + singles
+    assert sorted(queued_ids) == sorted(article_id(url) for url in urls)  # each page once
+    assert PendingPages().count() == len(urls)  # filed before sent: a lost message's page comes back
+
+
+def test_pages_the_broker_refuses_are_reported_and_stay_pending_to_be_sent_again(crawl_env, tmp_path):
+    crawl_env.write_sites(SITES)
+    warc = tmp_path / "pages.warc.gz"
+    make_warc(warc)
+    with socket.socket() as closed:  # a port nobody listens on: the broker is down
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    crawl_env.monkeypatch.setenv("NEWSSIEVE_BROKER_URL", f"redis://127.0.0.1:{port}/0")
+    crawl_env.monkeypatch.setenv("NEWSSIEVE_BROKER_TIMEOUT", "1")
+    reset_caches()
+    summary = ingest_warc(str(warc))
+    assert summary["status"] == "failed" and summary["enqueue_failed"] == 3 and summary["sent"] == 0
+    assert "3 page(s) could not be handed to the process queue" in summary["reason"]
+    assert all("could not enqueue" in error["reason"] for error in summary["errors"]), summary["errors"]
+    assert PendingPages().count() == 3  # filed: resent once overdue (beat, or a worker's start)

@@ -24,12 +24,16 @@ from newssieve.ops.drain import idle
 from newssieve.settings import get_settings
 from newssieve.sites import Site, SitesFileError, load_sites
 from newssieve.store.articles import Store
-from newssieve.store.pending import PendingPages, send_page
+from newssieve.store.pending import PendingPages, send_pages
 from newssieve.taskqueue import make_celery
 
 MAX_ERRORS_KEPT = 100
 IDLE_SECONDS = 3.0  # a drained queue this long, with pages still missing: the workers dropped them
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+SEND_CHUNK = 64
+"""Pages read from the WARC before they are sent, together: send_pages puts them BATCH_PAGES to a message
+(each page's HTML stays in the pending pages, not in a message), which costs the worker less than a
+message a page (bench/pipeline.py)."""
 
 
 def _site_for(url: str, sites: list[Site]) -> tuple[str, Any]:
@@ -140,7 +144,7 @@ def _error(counts: dict[str, Any], url: str, reason: str) -> None:
 
 def ingest_warc(path: str, wait: bool = False, timeout: float = 300.0, poll: float = 0.5,
                 progress: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-    """Send the WARC's HTML pages to the process queue; `progress(summary)` after each page and wait."""
+    """Send the WARC's HTML pages to the process queue; `progress(summary)` after each chunk sent and wait."""
     summary = _new_summary(path)
 
     def report() -> None:
@@ -176,39 +180,55 @@ def _new_summary(path: str) -> dict[str, Any]:
 
 
 def _send_pages(path: str, summary: dict[str, Any], report: Callable[[], None]) -> dict[str, str]:
-    """Send each page of the WARC once (by article id); {article id: url} of the pages sent."""
+    """Send each page of the WARC once (by article id), SEND_CHUNK at a time; {article id: url} of the
+    pages sent."""
     from warcio.exceptions import ArchiveLoadFailed
 
     app = make_celery("newssieve-ingest")
     pending = PendingPages()
     sent: dict[str, str] = {}
+    chunk: dict[str, Page] = {}
     try:
         for page in pages_from_warc(path, summary):
             aid = article_id(page.canonical_url)
-            if aid in sent:
+            if aid in sent or aid in chunk:
                 summary["duplicates"] += 1
-            elif _send(app, page, pending, summary):
-                sent[aid] = page.url
-                report()
+                continue
+            chunk[aid] = page
+            if len(chunk) == SEND_CHUNK:
+                _send(app, chunk, pending, summary, sent, report)
     except (ArchiveLoadFailed, OSError, ValueError) as exc:
         summary["status"] = "failed"
         summary["reason"] = f"cannot read {path}: {exc}"
     finally:
-        app.close()
+        try:
+            _send(app, chunk, pending, summary, sent, report)  # what was read before the end (or the error)
+        finally:
+            app.close()
     return sent
 
 
-def _send(app, page: Page, pending: PendingPages, summary: dict[str, Any]) -> bool:
-    """Hand one page to the process queue and count it; a broker failure is recorded, never dropped."""
+def _send(app, chunk: dict[str, Page], pending: PendingPages, summary: dict[str, Any], sent: dict[str, str],
+          report: Callable[[], None]) -> None:
+    """Hand the chunk's pages to the process queue (send_pages: several to a message) and count them; a
+    broker failure is recorded, never dropped: the pages filed as pending are sent again once overdue."""
+    if not chunk:
+        return
+    pages = list(chunk.values())
     try:
-        send_page(app, page, pending)
+        send_pages(app, pages, pending)
     except Exception as exc:
-        summary["enqueue_failed"] += 1
-        _error(summary, page.url, f"could not enqueue for processing: {type(exc).__name__}: {exc}")
-        return False
-    summary["sent"] += 1
-    summary["sites"][page.site] = summary["sites"].get(page.site, 0) + 1
-    return True
+        summary["enqueue_failed"] += len(pages)
+        for page in pages:
+            _error(summary, page.url, f"could not enqueue for processing: {type(exc).__name__}: {exc}")
+        chunk.clear()
+        return
+    for aid, page in chunk.items():
+        sent[aid] = page.url
+        summary["sent"] += 1
+        summary["sites"][page.site] = summary["sites"].get(page.site, 0) + 1
+    chunk.clear()
+    report()
 
 
 def _wait_for_storage(summary: dict[str, Any], sent: dict[str, str], timeout: float, poll: float,
