@@ -64,7 +64,12 @@ class Keys:
     def boiler(self, site: str, bucket: int) -> str:
         """hash: one bucket of the site's paragraph counts (store/paragraph_counts.py); `{site}` is a hash
         tag. The older layout, one hash a site, was named without the braces."""
-        return f"{self.prefix}boiler:{{{site}}}:{bucket:02x}"
+        return f"{self.boiler_family}{{{site}}}:{bucket:02x}"
+
+    @property
+    def boiler_family(self) -> str:
+        """What every key of the paragraph counts starts with, of either layout (the older: + site)."""
+        return f"{self.prefix}boiler:"
 
     # -- the way through the pipeline ---------------------------------------------------------------
 

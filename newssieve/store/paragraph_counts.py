@@ -183,7 +183,7 @@ class ParagraphCounts(KeyOwner):
         """Move the counts of the older layout into the buckets (adding to what is there), and delete the
         older hashes; without `apply`, only count them. Idempotent: a moved hash is gone."""
         report = LegacyReport()
-        prefix = self.keys.boiler("", 0).split("{", 1)[0]
+        prefix = self.keys.boiler_family
         pattern = prefix.replace("[", "\\[").replace("?", "\\?").replace("*", "\\*") + "*"
         for key in self.client.scan_iter(match=pattern, count=batch):
             if key[len(prefix):].startswith("{") or self.client.type(key) != "hash":
