@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import redis
 from click.testing import CliRunner
 
 from newssieve.cli import main
 from newssieve.models import Article
+from newssieve.settings import get_settings
 from newssieve.store.articles import Store
 from newssieve.store.keys import Keys
 from newssieve.store.migrate import Migration
@@ -83,3 +85,15 @@ def test_site_paragraph_counts_move_into_buckets_adding_to_what_workers_counted_
     assert seen.boilerplate == {paragraph_key(bio)} and set(seen.retro_pages) == {"a", "b"}
     again = runner.invoke(main, ["migrate", "--apply"])
     assert "0 sites' paragraph counts in the older layout" in again.output
+
+
+def test_an_older_count_hash_that_is_not_utf8_is_named_and_left_as_it_is(client, prefix):
+    damaged = f"{prefix}boiler:damaged.example"
+    client.hset(damaged, "0123456789abcdef", "1|a")
+    redis.Redis.from_url(get_settings().redis_url or "redis://127.0.0.1:6379/0").hset(
+        damaged, "fedcba9876543210", b"\x80\x81 not text")
+    client.hset(f"{prefix}boiler:fine.example", "0123456789abcdef", "1|a")
+    done = CliRunner().invoke(main, ["migrate", "--apply"])
+    assert done.exit_code == 0, done.output
+    assert f"{damaged}: not UTF-8" in done.output and "moved 1 into buckets" in done.output
+    assert client.hlen(damaged) == 2 and not client.exists(f"{prefix}boiler:fine.example")

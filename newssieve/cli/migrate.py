@@ -36,6 +36,8 @@ def migrate(apply: bool, batch: int) -> None:
     verb = "moved" if apply else "would move"
     click.echo(f"{counts.sites} sites' paragraph counts in the older layout ({counts.entries} paragraphs); "
                f"{verb} {counts.moved} into buckets")
+    for key in counts.damaged:
+        click.echo(f"{key}: not UTF-8 (not written by newssieve): left as it is")
 
 
 COMMANDS = [migrate]

@@ -21,6 +21,7 @@ Counts of the older layout (one hash a site, `boiler:site`, hex fields) are move
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -130,6 +131,7 @@ class LegacyReport:
     sites: int = 0  # hashes of the older layout (one a site)
     entries: int = 0  # paragraphs counted in them
     moved: int = 0  # with --apply; without it, those that would be
+    damaged: list[str] = dataclasses.field(default_factory=list)  # hashes not UTF-8 (left as they are)
 
 
 class ParagraphCounts(KeyOwner):
@@ -188,8 +190,12 @@ class ParagraphCounts(KeyOwner):
         for key in self.client.scan_iter(match=pattern, count=batch):
             if key[len(prefix):].startswith("{") or self.client.type(key) != "hash":
                 continue
+            try:
+                entries = self.client.hgetall(key)
+            except UnicodeDecodeError:  # not what a worker wrote: left as it is, and said
+                report.damaged.append(key)
+                continue
             report.sites += 1
-            entries = self.client.hgetall(key)
             report.entries += len(entries)
             if apply:
                 report.moved += self._merge(key[len(prefix):], entries)
