@@ -399,9 +399,9 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 def test_a_big_sitemap_costs_the_budget_not_the_listing(crawl_env, server):
     """200,000 listed URLs (19 MB, in no order), max_pages 50, the 5 newest already stored: the next 50
-    newest are fetched, in seconds, with the crawl's memory bounded by the budget; the rest is left for
-    the next run. Before: every URL became a request, dropped one by one after a Redis EXISTS (200 s,
-    650 MB for this listing)."""
+    newest are fetched, with no request for the rest and the crawl's memory bounded by the budget; the
+    rest is left for the next run. Before: every URL became a request, dropped one by one after a Redis
+    EXISTS (200 s, 650 MB for this listing). The time it takes is bench/big_sitemap.py's to measure."""
     n, budget, stored = 200_000, 50, 5
     order = list(range(n))
     random.Random(12).shuffle(order)
@@ -427,7 +427,6 @@ def test_a_big_sitemap_costs_the_budget_not_the_listing(crawl_env, server):
     assert summary["requests"] <= budget + 2  # robots.txt and the sitemap
     assert summary["articles_known"] == stored and summary["over_budget"] == n - budget - stored
     assert not crawl_env.redis.keys(f"{crawl_env.prefix}http:*")  # read in full next time
-    assert seconds < 30
     assert rss.peak < 200 * 2**20
 
 

@@ -97,3 +97,29 @@ def test_an_older_count_hash_that_is_not_utf8_is_named_and_left_as_it_is(client,
     assert done.exit_code == 0, done.output
     assert f"{damaged}: not UTF-8" in done.output and "moved 1 into buckets" in done.output
     assert client.hlen(damaged) == 2 and not client.exists(f"{prefix}boiler:fine.example")
+
+
+def test_the_cluster_keys_of_a_story_of_one_article_are_dropped_and_larger_stories_keep_theirs(client):
+    """Written before such clusters were left implicit (story_index.lua): the same to every reader after."""
+    from tests.test_story_index import add, story
+
+    store = Store()
+    alone, _ = add(client, "http://a/alone", story(41), 100.0, feeds=("all", "local"))
+    founder, _ = add(client, "http://a/founder", story(42), 100.0)
+    copy, _ = add(client, "http://b/copy", story(42)[:6], 200.0)
+    client.zadd(store.keys.cluster(alone), {alone: 100.0})  # as the older code left it
+    client.hset(store.keys.rep(alone), mapping={"all": alone, "local": alone})
+    readers = [(store.cluster_members(c), store.canonicals([c]), store.canonicals([c], "local"),
+                store.feed_ids("all"), store.feed_ids("local")) for c in (alone, founder)]
+    runner = CliRunner()
+    dry = runner.invoke(main, ["migrate"])
+    assert "2 cluster keys; would drop those of 1 stories of one article" in dry.output, dry.output
+    assert client.exists(store.keys.cluster(alone), store.keys.rep(alone)) == 2
+    done = runner.invoke(main, ["migrate", "--apply", "--batch", "1"])
+    assert "dropped those of 1 stories" in done.output, done.output
+    assert client.exists(store.keys.cluster(alone), store.keys.rep(alone)) == 0
+    assert client.exists(store.keys.cluster(founder), store.keys.rep(founder)) == 2
+    assert readers == [(store.cluster_members(c), store.canonicals([c]), store.canonicals([c], "local"),
+                        store.feed_ids("all"), store.feed_ids("local")) for c in (alone, founder)]
+    again = runner.invoke(main, ["migrate", "--apply"])
+    assert "1 cluster keys; dropped those of 0 stories" in again.output

@@ -82,8 +82,10 @@ def _records(client, prefix: str) -> dict[str, dict]:
 
 
 def _clusters(client, prefix: str) -> set[frozenset[str]]:
-    keys = Keys(prefix)
-    return {frozenset(client.zrange(key, 0, -1)) for key in client.scan_iter(match=f"{keys.prefix}cluster:*")}
+    """Each story's members, as the store lists them (a story of one article has no cluster keys)."""
+    store = Store(client, prefix)
+    named = {row["cluster"] for row in store.rows(client.zrange(Keys(prefix).articles, 0, -1), ("cluster",))}
+    return {frozenset(members) for members in store.cluster_ids(sorted(named))}
 
 
 def test_batches_store_what_pages_one_by_one_store_with_the_same_clusters(prefix, client, no_translation,

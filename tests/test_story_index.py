@@ -233,3 +233,58 @@ def test_similarities_compare_stored_signatures(client):
     b, _ = add(client, "http://b/1", text[:5], 100.0)
     same, half, unknown = StoryIndex(client).similarities([(a, a), (a, b), (a, "nope")])
     assert same == 1.0 and 0.3 < half < 0.7 and unknown is None
+
+
+def _cluster_keys(client, cluster_id: str) -> list[str]:
+    keys = Store(client).keys
+    return [key for key in (keys.cluster(cluster_id), keys.rep(cluster_id)) if client.exists(key)]
+
+
+def test_a_story_of_one_article_has_no_cluster_keys_until_a_copy_joins(client):
+    """Most stories have one article: their cluster is implicit (its article names it) and costs no keys."""
+    store = Store(client)
+    aid, result = add(client, "http://a/1", story(31), 100.0, feeds=("all", "local"))
+    assert result.cluster == aid and _cluster_keys(client, aid) == []
+    assert store.cluster_members(aid) == [aid] and store.cluster_size(aid) == 1
+    assert store.canonicals([aid]) == [aid] and store.canonicals([aid], "local") == [aid]
+    assert store.canonicals([aid], "sport") == [None]  # not in that feed
+    assert store.feed_ids("all") == [aid] and store.feed_ids("local") == [aid]
+
+    copy, joined = add(client, "http://b/1", story(31)[:6], 50.0, feeds=("all",))
+    assert joined.status == "duplicate" and joined.cluster == aid and joined.canonical == copy
+    assert len(_cluster_keys(client, aid)) == 2
+    assert store.cluster_members(aid) == [copy, aid] and store.cluster_size(aid) == 2
+    assert store.canonicals([aid]) == [copy] and store.canonicals([aid], "local") == [aid]
+    assert store.feed_ids("all") == [copy] and store.feed_ids("local") == [aid]
+
+    assert StoryIndex(client).remove(copy)  # the founder alone again: its keys go, it represents it again
+    assert _cluster_keys(client, aid) == []
+    assert store.cluster_members(aid) == [aid] and store.canonicals([aid]) == [aid]
+    assert store.feed_ids("all") == [aid] and store.feed_ids("local") == [aid]
+
+
+def test_removing_or_purging_an_article_alone_in_its_story_takes_it_out_of_its_feeds(client):
+    store = Store(client)
+    kept, _ = add(client, "http://a/kept", story(32), 100.0, feeds=("all", "local"))
+    removed, _ = add(client, "http://a/removed", story(33), 200.0, feeds=("all", "local"))
+    purged, _ = add(client, "http://a/purged", story(34), 300.0, feeds=("all",))
+    index = StoryIndex(client)
+    assert index.remove(removed) and index.purge(purged, cutoff=float("inf"))
+    assert store.feed_ids("all") == [kept] and store.feed_ids("local") == [kept]
+    assert store.cluster_members(removed) == [] and store.cluster_members(purged) == []
+    assert not client.keys(f"{store.keys.prefix}cluster:*") and not client.keys(f"{store.keys.prefix}rep:*")
+    assert_filed_once(client, [kept])
+
+
+def test_translations_linked_across_two_stories_of_one_article_share_one_cluster(client):
+    store = Store(client)
+    original, _ = add(client, "http://a/en", story(35), 100.0, feeds=("all", "english"))
+    translation, _ = add(client, "http://b/de", story(36), 200.0, feeds=("all", "german"))
+    cluster, merged, canonical = StoryIndex(client).link(translation, [original])
+    assert merged == 1 and canonical == original
+    assert sorted(store.cluster_members(cluster)) == sorted([original, translation])
+    assert {store.article(m)["cluster"] for m in (original, translation)} == {cluster}
+    assert store.feed_ids("all") == [original]
+    assert store.feed_ids("english") == [original] and store.feed_ids("german") == [translation]
+    gone = translation if cluster == original else original
+    assert _cluster_keys(client, gone) == []

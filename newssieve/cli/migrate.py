@@ -1,13 +1,15 @@
-"""`newssieve migrate [--apply]`: article records and site paragraph counts of the older layouts rewritten in
-the current ones."""
+"""`newssieve migrate [--apply]`: article records, site paragraph counts and the clusters of one-article
+stories of the older layouts rewritten in the current ones."""
 
 from __future__ import annotations
 
 import click
 
 from newssieve.cli.conventions import CONTEXT_SETTINGS
+from newssieve.redis_conn import get_client
 from newssieve.store.migrate import Migration
 from newssieve.store.paragraph_counts import ParagraphCounts
+from newssieve.store.story_index import StoryIndex
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -16,8 +18,9 @@ from newssieve.store.paragraph_counts import ParagraphCounts
 @click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 100_000),
               help="Keys asked for per SCAN call.")
 def migrate(apply: bool, batch: int) -> None:
-    """Store each article's text once, compressed (records written before issue 18 hold it twice), and
-    move each site's paragraph counts into buckets (one hash a site before).
+    """Store each article's text once, compressed (records written before issue 18 hold it twice), move
+    each site's paragraph counts into buckets (one hash a site before), and drop the cluster keys of each
+    story of one article (its cluster is implicit now).
 
     Safe while workers run, and idempotent: a record is rewritten only if unchanged since it was read; a
     site's older counts are added to what the workers counted since, then deleted.
@@ -38,6 +41,9 @@ def migrate(apply: bool, batch: int) -> None:
                f"{verb} {counts.moved} into buckets")
     for key in counts.damaged:
         click.echo(f"{key}: not UTF-8 (not written by newssieve): left as it is")
+    clusters, alone = StoryIndex(get_client()).forget_lone_cluster_keys(apply=apply, batch=batch)
+    verb = "dropped" if apply else "would drop"
+    click.echo(f"{clusters} cluster keys; {verb} those of {alone} stories of one article (implicit now)")
 
 
 COMMANDS = [migrate]

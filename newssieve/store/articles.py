@@ -392,10 +392,25 @@ class Store(KeyOwner):
 
     def cluster_ids(self, cluster_ids: list[str]) -> list[list[str]]:
         """Each cluster's member ids, earliest published first ([] for a cluster key that is bad)."""
+        if not cluster_ids:
+            return []
         pipe = self.client.pipeline(transaction=False)
         for cluster_id in cluster_ids:
             pipe.zrange(self.keys.cluster(cluster_id), 0, -1)
-        return self._checked(pipe, [self.keys.cluster(c) for c in cluster_ids], []) if cluster_ids else []
+        members = self._checked(pipe, [self.keys.cluster(c) for c in cluster_ids], None)
+        alone = self.implicit([c for c, ids in zip(cluster_ids, members, strict=True) if ids == []])
+        return [ids or ([c] if c in alone else []) for c, ids in zip(cluster_ids, members, strict=True)]
+
+    def implicit(self, cluster_ids: list[str]) -> set[str]:
+        """Those of these clusters without keys that are a story of one article named after it, which
+        story_index.lua leaves implicit: its only member and, in each of its feeds, its representative."""
+        if not cluster_ids:
+            return set()
+        pipe = self.client.pipeline(transaction=False)
+        for cluster_id in cluster_ids:
+            pipe.hget(self.keys.article(cluster_id), "cluster")
+        named = pipe.execute(raise_on_error=False)
+        return {c for c, name in zip(cluster_ids, named, strict=True) if name == c}
 
     def cluster_rows(self, cluster_ids: list[str], fields: tuple[str, ...]) -> list[list[dict]]:
         """For each cluster, the fields of every stored member, earliest published first."""
@@ -406,7 +421,7 @@ class Store(KeyOwner):
     def cluster_size(self, cluster_id: str) -> int:
         key = self.keys.cluster(cluster_id)
         try:
-            return self.client.zcard(key)
+            return self.client.zcard(key) or len(self.implicit([cluster_id]))
         except redis.ResponseError as exc:
             self.errors.check(key, exc)
             return 0
@@ -431,8 +446,23 @@ class Store(KeyOwner):
         return self.client.zcard(self.keys.articles)
 
     def canonicals(self, cluster_ids: list[str], feed: str = "all") -> list[str | None]:
-        """Each cluster's representative in a feed, as story_index.lua keeps it."""
+        """Each cluster's representative in a feed, as story_index.lua keeps it (an implicit cluster's
+        founder, when the feed lists it)."""
+        if not cluster_ids:
+            return []
         pipe = self.client.pipeline(transaction=False)
         for cluster_id in cluster_ids:
             pipe.hget(self.keys.rep(cluster_id), feed)
-        return self._checked(pipe, [self.keys.rep(c) for c in cluster_ids], None) if cluster_ids else []
+        bad = object()  # a rep key of the wrong type: reported, and no representative
+        reps = self._checked(pipe, [self.keys.rep(c) for c in cluster_ids], bad)
+        unknown = [c for c, rep in zip(cluster_ids, reps, strict=True) if rep is None]
+        listed = self._listed(feed, unknown)
+        alone = self.implicit([c for c in unknown if c in listed])
+        return [None if rep is bad else rep or (c if c in alone else None)
+                for c, rep in zip(cluster_ids, reps, strict=True)]
+
+    def _listed(self, feed: str, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        return {aid for aid, score in zip(ids, self.client.zmscore(self.keys.feed(feed), ids), strict=True)
+                if score is not None}

@@ -57,8 +57,8 @@ class Keys:
         return f"{self.prefix}{name}"
 
     def index_family(self, family: str) -> str:
-        """SCAN pattern for one family of the story index's keys: "lsh" (band tables), "rec" (records)
-        or "xrec" (translation records)."""
+        """SCAN pattern for one family of the story index's keys: "lsh" (band tables), "rec" (records),
+        "xrec" (translation records) or "cluster"."""
         return f"{self.prefix}{family}:*"
 
     def boiler(self, site: str, bucket: int) -> str:

@@ -28,6 +28,11 @@
 --   cluster:{c}  zset of members by published time; rep:{c} feed -> representative.
 --                A cluster is named after the article that started it. An article that
 --                matches members of several clusters merges them into the largest.
+--                A story of one article whose cluster is named after it has neither key (an
+--                implicit cluster: most stories have one article, and the two keys cost ~290
+--                bytes): its article names the cluster, and it represents it in each of its
+--                feeds. The keys are written when a second article joins (materialize) and
+--                dropped when the founder is left alone again.
 --
 -- ARGV: [1] mode, [2] prefix, [3] article id, [4] permutations, [5] bands, [6] rows,
 --       [7] bucket load (fields per bucket before the table grows), then per mode:
@@ -53,6 +58,8 @@
 --   remove:     -> 1 when the article was indexed
 --   purge:      [8] cutoff: remove the article and every key of it if first seen before
 --   similarity: [8..] article ids in pairs -> estimated jaccard per pair ('' if unknown)
+--   implicit:   [8] 'apply' or 'check': the keys of cluster `id` (the article id), written before a story of
+--               one article was left implicit, are dropped if its only member is that article -> 1 if so
 
 local mode, p, id = ARGV[1], ARGV[2], ARGV[3]
 local perm, nbands, rows, load = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -508,8 +515,32 @@ local function set_rep(cid, feed, member)
   redis.call('ZADD', p .. 'feed:' .. feed, redis.call('HGET', p .. 'article:' .. member, 'published_ts'), member)
 end
 
+-- An implicit cluster (see the layout) has no keys: its founder, `cid`, is its only member.
+local function implicit(cid)
+  return redis.call('EXISTS', p .. 'cluster:' .. cid) == 0
+    and redis.call('HGET', p .. 'article:' .. cid, 'cluster') == cid
+end
+
+local function size(cid)
+  local n = redis.call('ZCARD', p .. 'cluster:' .. cid)
+  if n == 0 and implicit(cid) then return 1 end
+  return n
+end
+
+-- Write an implicit cluster's keys, before another article joins it or its founder leaves it.
+local function materialize(cid)
+  if not implicit(cid) then return end
+  local akey_c = p .. 'article:' .. cid
+  redis.call('ZADD', p .. 'cluster:' .. cid, redis.call('HGET', akey_c, 'published_ts') or 0, cid)
+  for _, feed in ipairs(split_csv(redis.call('HGET', akey_c, 'feeds'))) do
+    redis.call('HSET', p .. 'rep:' .. cid, feed, cid)
+  end
+end
+
 -- Fold cluster `from` into `into`: members move, each feed keeps the earlier representative.
 local function merge(into, from)
+  materialize(into)
+  materialize(from)
   local members = redis.call('ZRANGE', p .. 'cluster:' .. from, 0, -1, 'WITHSCORES')
   for i = 1, #members, 2 do
     redis.call('ZADD', p .. 'cluster:' .. into, members[i + 1], members[i])
@@ -533,6 +564,7 @@ end
 local function leave_cluster()
   local cid = redis.call('HGET', akey, 'cluster')
   if not cid then return end
+  materialize(cid)
   local ckey, rkey = p .. 'cluster:' .. cid, p .. 'rep:' .. cid
   redis.call('ZREM', ckey, id)
   local members = redis.call('ZRANGE', ckey, 0, -1)
@@ -547,11 +579,16 @@ local function leave_cluster()
       if best then set_rep(cid, feed, best) end
     end
   end
-  if #members == 0 then redis.call('DEL', ckey, rkey) end
+  -- none left, or only the founder (the representative of each of its feeds): no keys needed
+  if #members == 0 or (#members == 1 and members[1] == cid) then redis.call('DEL', ckey, rkey) end
 end
 
-local function join_feeds(cid, ts, feeds)
+local function join_feeds(cid, ts, feeds, alone)
   local rkey = p .. 'rep:' .. cid
+  if alone then -- its own implicit cluster: it represents it in each of its feeds
+    for _, feed in ipairs(split_csv(feeds)) do redis.call('ZADD', p .. 'feed:' .. feed, ts, id) end
+    return
+  end
   for _, feed in ipairs(split_csv(feeds)) do
     local rep = redis.call('HGET', rkey, feed)
     if not rep or (rep ~= id and earlier(id, rep)) then
@@ -638,13 +675,14 @@ end
 local function settle_cluster(by_cluster, order)
   if #order == 0 then return new_cluster_id(), nil, 0 end
   local target, best = order[1], by_cluster[order[1]]
-  local size = redis.call('ZCARD', p .. 'cluster:' .. target)
+  local largest = size(target)
   for i = 2, #order do
     local cid = order[i]
-    local n = redis.call('ZCARD', p .. 'cluster:' .. cid)
-    if n > size then target, size = cid, n end
+    local n = size(cid)
+    if n > largest then target, largest = cid, n end
     if by_cluster[cid].score > best.score then best = by_cluster[cid] end
   end
+  materialize(target)
   for _, cid in ipairs(order) do
     if cid ~= target then merge(target, cid) end
   end
@@ -693,13 +731,15 @@ local function index()
     file_translation(num, tr.keys, tr.sig, tr.blob)
   end
   local cid, best, merged = settle_cluster(verified_matches(found, sig, nsh, exact, t))
-  redis.call('ZADD', p .. 'cluster:' .. cid, ts, id)
+  -- a story of its own, named after the article, stays implicit (see the layout)
+  local alone = cid == id and redis.call('EXISTS', p .. 'cluster:' .. cid) == 0
+  if not alone then redis.call('ZADD', p .. 'cluster:' .. cid, ts, id) end
   redis.call('HSET', akey, 'cluster', cid)
   if best then
     redis.call('HSET', akey, 'match', best.id, 'match_kind', best.kind, 'jaccard', tostring(best.j),
                'containment', tostring(best.c))
   end
-  join_feeds(cid, ts, ARGV[17])
+  join_feeds(cid, ts, ARGV[17], alone)
   grow()
   save_meta()
 
@@ -720,7 +760,7 @@ local function link()
     if theirs then
       first = first or ARGV[i]
       if theirs ~= cid then
-        if redis.call('ZCARD', p .. 'cluster:' .. theirs) > redis.call('ZCARD', p .. 'cluster:' .. cid) then
+        if size(theirs) > size(cid) then
           merge(theirs, cid)
           cid = theirs
         else
@@ -747,6 +787,19 @@ local function purge()
   return 1
 end
 
+-- `newssieve migrate`: a lone founder's cluster keys, from before such clusters were left implicit.
+local function forget_keys(apply)
+  local ckey, rkey = p .. 'cluster:' .. id, p .. 'rep:' .. id
+  local members = redis.call('ZRANGE', ckey, 0, -1)
+  if #members ~= 1 or members[1] ~= id or redis.call('HGET', akey, 'cluster') ~= id then return 0 end
+  local reps = redis.call('HGETALL', rkey)
+  for i = 2, #reps, 2 do
+    if reps[i] ~= id then return 0 end
+  end
+  if apply then redis.call('DEL', ckey, rkey) end
+  return 1
+end
+
 local function similarity()
   local out = {}
   for i = 8, #ARGV, 2 do
@@ -763,4 +816,5 @@ if mode == 'link' then return link() end
 if mode == 'remove' then return remove() end
 if mode == 'purge' then return purge() end
 if mode == 'similarity' then return similarity() end
+if mode == 'implicit' then return forget_keys(ARGV[8] == 'apply') end
 return redis.error_reply('unknown mode ' .. tostring(mode))

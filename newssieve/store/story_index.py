@@ -235,6 +235,22 @@ class StoryIndex:
             self._call("purge", aid, cutoff, client=pipe)
         return sum(int(n) for n in pipe.execute()) if article_ids else 0
 
+    def forget_lone_cluster_keys(self, apply: bool = False, batch: int = 500) -> tuple[int, int]:
+        """`newssieve migrate`: drop the cluster keys of each story of one article named after it, written
+        before story_index.lua left such clusters implicit (without `apply`, only count them). Safe while
+        workers run (one atomic check and drop a cluster); idempotent. Returns (clusters seen, dropped)."""
+        keys = Keys(self.prefix)
+        family, seen, dropped, cursor = keys.cluster(""), 0, 0, None
+        while cursor != 0:
+            cursor, found = self.client.scan(cursor or 0, match=keys.index_family("cluster"), count=batch)
+            pipe = self.client.pipeline(transaction=False)
+            for key in found:
+                self._call("implicit", key[len(family):], "apply" if apply else "check", client=pipe)
+            replies = pipe.execute(raise_on_error=False) if found else []  # a bad key: left for DataErrors
+            seen += len(found)
+            dropped += sum(1 for reply in replies if reply == 1)
+        return seen, dropped
+
     def similarities(self, pairs: list[tuple[str, str]]) -> list[float | None]:
         """Estimated Jaccard similarity of each pair of indexed articles (None if one is not indexed)."""
         if not pairs:
