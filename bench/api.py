@@ -92,8 +92,11 @@ def populate(client, keys: Keys, articles: int, seed: int = 7) -> int:
                 "published": datetime.fromtimestamp(ts, UTC).isoformat(), "published_ts": ts, "lang": "en",
                 "site_name": site, "text": text, "paragraphs": json.dumps([text]), "empty_reason": "",
                 "exact_hash": f"{rng.getrandbits(128):032x}", "shingles": 88, "feeds": "all",
-                "seen_seq": written + n, "cluster": cluster, "match": "" if n == 0 else canonical,
-                "jaccard": 1.0 if n else 0.0, "containment": 1.0 if n else 0.0,
+            })
+            pipe.hset(keys.entry(aid), mapping={  # as story_index.lua writes it
+                "seen_seq": written + n, "published_ts": ts, "feeds": "all", "cluster": cluster,
+                "match": "" if n == 0 else canonical, "jaccard": 1.0 if n else 0.0,
+                "containment": 1.0 if n else 0.0,
             })
             pipe.zadd(keys.site(site), {aid: ts})
             pipe.zadd(keys.articles, {aid: ts + 60})

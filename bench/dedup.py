@@ -88,23 +88,19 @@ def article_key(n: int) -> str:
     return hashlib.blake2b(str(n).encode(), digest_size=10).hexdigest()
 
 
-def fill(client: redis.Redis, index: StoryIndex, gen: SyntheticSignatures, start: int, stop: int,
-         ds_session=None) -> None:
+def fill(index: StoryIndex, gen: SyntheticSignatures, start: int, stop: int, ds_session=None) -> None:
     """Index synthetic articles start..stop-1 (and hand them to datasketch when a session is given)."""
     rng = np.random.default_rng(start)
     for first in range(start, stop, BATCH):
         n = min(BATCH, stop - first)
         sigs, shingles = gen.batch(n)
         published = rng.uniform(1.7e9, 1.7e9 + 30 * 86400, n)
-        pipe = client.pipeline(transaction=False)
         entries = []
         for i in range(n):
             aid = article_key(first + i)
-            pipe.hset(f"{PREFIX}article:{aid}", mapping={"published_ts": float(published[i]), "feeds": "all"})
             exact = hashlib.blake2b(sigs[i].tobytes(), digest_size=16).hexdigest()
             signature = sigs[i].astype(">u4").tobytes()
             entries.append((aid, signature, int(shingles[i]), exact, float(published[i]), ["all"]))
-        pipe.execute()
         index.index_many(entries)
         if ds_session is not None:
             for aid, sig in zip((e[0] for e in entries), sigs, strict=True):
@@ -140,13 +136,12 @@ def sample_texts(n: int, seed: int) -> list[tuple[str, float]]:
     return [(doc.text, 1.7e9 + doc.published) for doc in docs]
 
 
-def time_ours(client: redis.Redis, index: StoryIndex, texts, first: int) -> dict[str, list[float]]:
+def time_ours(index: StoryIndex, texts, first: int) -> dict[str, list[float]]:
     """Per article: fingerprint (words, shingles, MinHash) and the index's one round trip, in ms."""
     s = get_settings()
     out = defaultdict(list)
     for k, (text, published) in enumerate(texts):
         aid = article_key(first + k)
-        client.hset(f"{PREFIX}article:{aid}", mapping={"published_ts": published, "feeds": "all"})
         t0 = time.perf_counter()
         fp = fingerprint(text, s.minhash_perm, s.shingle_words)
         t1 = time.perf_counter()
@@ -181,7 +176,7 @@ def key_kind(key: bytes) -> str:
         return "datasketch"
     rest = key[len(PREFIX):].decode()
     kind = rest.split(":", 1)[0]
-    return kind if kind in ("lsh", "rec", "xrec", "article", "cluster", "rep", "feed") else "other"
+    return kind if kind in ("lsh", "rec", "xrec", "entry", "article", "cluster", "rep", "feed") else "other"
 
 
 def memory_by_kind(raw: redis.Redis) -> dict[str, int]:
@@ -221,7 +216,7 @@ def measure(size: int, client, raw, index, chunks, first, baseline, lsh=None) ->
     load = os.getloadavg()[0]
     ours, theirs = [], []
     for k, chunk in enumerate(chunks):
-        ours.append(time_ours(client, index, chunk, first + k * len(chunk)))
+        ours.append(time_ours(index, chunk, first + k * len(chunk)))
         if lsh is not None:
             theirs.append(time_datasketch(lsh, chunk, first + k * len(chunk)))
     kinds = memory_by_kind(raw)
@@ -297,7 +292,7 @@ def main() -> None:
         for n, size in enumerate(sizes):
             with_ds = lsh is not None and size <= args.datasketch_max
             session = lsh.insertion_session(buffer_size=BATCH * 32) if with_ds else None
-            fill(client, index, gen, done, size, session)
+            fill(index, gen, done, size, session)
             if session is not None:
                 session.close()
             done = size

@@ -25,6 +25,7 @@ import redis
 
 from newssieve.models import Article
 from newssieve.settings import Settings
+from newssieve.store.keys import Keys
 from newssieve.store.story_index import StoryIndex
 from workers.fingerprint import fingerprint
 from workers.translation_match import TranslationMatcher
@@ -52,7 +53,6 @@ def one_round(client: redis.Redis, prefix: str, rows: list[dict], enabled: bool,
     times, cpu, ids = [], [], []
     for n, row in enumerate(rows):
         aid, article = f"x{n}", article_of(row)
-        client.hset(f"{prefix}article:{aid}", mapping={"published_ts": n, "feeds": "all"})
         t0, c0 = time.perf_counter(), time.process_time()
         fp = fingerprint(article.text, s.minhash_perm, s.shingle_words)
         tfp, entry = matcher.prepare(article)
@@ -63,7 +63,7 @@ def one_round(client: redis.Redis, prefix: str, rows: list[dict], enabled: bool,
         ids.append(aid)
     pipe = client.pipeline(transaction=False)
     for aid in ids:
-        pipe.hget(f"{prefix}article:{aid}", "cluster")
+        pipe.hget(Keys(prefix).entry(aid), "cluster")
     return times, cpu, dict(zip(ids, pipe.execute(), strict=True))
 
 

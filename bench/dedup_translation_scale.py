@@ -43,6 +43,7 @@ from bench import translation_fill as tf  # noqa: E402
 from bench.dedup_translation import article_of, load_rows, pairwise  # noqa: E402
 from newssieve.redis_conn import redis_url  # noqa: E402
 from newssieve.settings import Settings  # noqa: E402
+from newssieve.store.keys import Keys  # noqa: E402
 from newssieve.store.story_index import StoryIndex, TranslationEntry  # noqa: E402
 from workers.fingerprint import fingerprint  # noqa: E402
 from workers.translation import TranslationFingerprint, band_keys  # noqa: E402
@@ -88,15 +89,11 @@ def entry_of(raw: bytes) -> TranslationEntry:
     return TranslationEntry(band_keys(fp), [], fp.for_verification().to_bytes(), signature=fp.lead_bits)
 
 
-def add_fill(client, index: StoryIndex, fill: list[tuple], start: int, stop: int, passes: tuple[str, ...]):
+def add_fill(index: StoryIndex, fill: list[tuple], start: int, stop: int, passes: tuple[str, ...]):
     """Index fill articles [start, stop): "minhash" files them without translation entries, "translation"
     files their translation entries (an unchanged article gets the ones it lacks), "both" in one call."""
     for lo in range(start, stop, BATCH):
         rows = [(f"f{n}", *fill[n][2:]) for n in range(lo, min(stop, lo + BATCH))]
-        pipe = client.pipeline(transaction=False)
-        for aid, *_ in rows:
-            pipe.hset(f"{PREFIX}article:{aid}", mapping={"published_ts": 0, "feeds": "all"})
-        pipe.execute()
         articles = [(aid, sig, shingles, exact, 0.0, ["all"]) for aid, sig, shingles, exact in rows]
         for kind in passes:
             entries = None if kind == "minhash" else [entry_of(fill[int(a[0][1:])][1]) for a in articles]
@@ -117,9 +114,8 @@ def memory(raw: redis.Redis) -> dict[str, int]:
     return totals
 
 
-def time_page(client, index, matcher, aid: str, row: dict, ts: float, enabled: bool) -> dict:
+def time_page(index, matcher, aid: str, row: dict, ts: float, enabled: bool) -> dict:
     article = article_of(row)
-    client.hset(f"{PREFIX}article:{aid}", mapping={"published_ts": ts, "feeds": "all"})
     s = index.settings
     t0 = time.perf_counter()
     fp = fingerprint(article.text, s.minhash_perm, s.shingle_words)
@@ -136,7 +132,7 @@ def time_page(client, index, matcher, aid: str, row: dict, ts: float, enabled: b
             "rank": min(ranks, default=None)}
 
 
-def timeline(client, index, rows, fill, interleave: range | None, enabled: bool, tag: str) -> list[dict]:
+def timeline(index, rows, fill, interleave: range | None, enabled: bool, tag: str) -> list[dict]:
     """The eval pages in publication order, fill articles `interleave` spread evenly between them."""
     matcher = TranslationMatcher(index, enabled)
     extra = list(interleave or ())
@@ -144,8 +140,8 @@ def timeline(client, index, rows, fill, interleave: range | None, enabled: bool,
     out = []
     for n, (row, between) in enumerate(zip(rows, share, strict=True)):
         if len(between):
-            add_fill(client, index, fill, int(between[0]), int(between[-1]) + 1, ("both",))
-        out.append(time_page(client, index, matcher, f"{tag}{n}", row, float(n), enabled))
+            add_fill(index, fill, int(between[0]), int(between[-1]) + 1, ("both",))
+        out.append(time_page(index, matcher, f"{tag}{n}", row, float(n), enabled))
     return out
 
 
@@ -153,7 +149,7 @@ def clusters_of(client, ids: list[str]) -> tuple[dict[str, str], int]:
     """Cluster of each eval page, and how many eval pages share a cluster with a fill article."""
     pipe = client.pipeline(transaction=False)
     for aid in ids:
-        pipe.hget(f"{PREFIX}article:{aid}", "cluster")
+        pipe.hget(Keys(PREFIX).entry(aid), "cluster")
     clusters = dict(zip(ids, pipe.execute(), strict=True))
     joined = 0
     for cid in set(clusters.values()):
@@ -197,12 +193,12 @@ def print_size(r: dict) -> None:
           f"eval pages in a cluster with fill: {r['fill_joined']}", flush=True)
 
 
-def prefill(client, raw, index, fill, start: int, stop: int) -> dict:
+def prefill(raw, index, fill, start: int, stop: int) -> dict:
     """Fill [start, stop) in two passes and measure the marginal bytes per article of each part."""
     m0 = memory(raw)
-    add_fill(client, index, fill, start, stop, ("minhash",))
+    add_fill(index, fill, start, stop, ("minhash",))
     m1 = memory(raw)
-    add_fill(client, index, fill, start, stop, ("translation",))
+    add_fill(index, fill, start, stop, ("translation",))
     m2 = memory(raw)
     n = max(1, stop - start)
     lsh = (m2["lsh"] - m1["lsh"]) / n
@@ -213,11 +209,11 @@ def prefill(client, raw, index, fill, start: int, stop: int) -> dict:
 
 def run_size(client, raw, index, rows, fill, size: int, filled: int) -> tuple[dict, int]:
     """Grow the index to `size`, time the eval pages off then on (fill interleaved), score, remove them."""
-    nbytes = prefill(client, raw, index, fill, filled, size) if filled < size else {}
+    nbytes = prefill(raw, index, fill, filled, size) if filled < size else {}
     filled = max(filled, size)
-    off = timeline(client, index, rows, fill, None, False, f"o{size}-")
+    off = timeline(index, rows, fill, None, False, f"o{size}-")
     index.purge_many([f"o{size}-{n}" for n in range(len(rows))], 1e18)
-    on = timeline(client, index, rows, fill, range(filled, filled + size // 4), True, f"n{size}-")
+    on = timeline(index, rows, fill, range(filled, filled + size // 4), True, f"n{size}-")
     ids = [f"n{size}-{n}" for n in range(len(rows))]
     clusters, joined = clusters_of(client, ids)
     index.purge_many(ids, 1e18)

@@ -41,7 +41,7 @@ BATCH = 20
 
 # The kinds of key, as the README's capacity model counts them.
 STORAGE = ("article", "site", "articles")
-INDEX = ("lsh", "rec", "xrec", "seq", "cluster", "rep", "feed")
+INDEX = ("lsh", "rec", "xrec", "seq", "entry", "cluster", "rep", "feed")
 BOILER = ("boiler",)
 
 

@@ -111,11 +111,11 @@ def add_translated_copy(client, room: Newsroom) -> str:
 
     The translation matcher is not in yet, so this plants the fields its contract gives a translated
     copy: the real index files the copy in the flood cluster (its text is 9 of the original's 10
-    paragraphs), then its hash gets `match` = the original and `match_kind` = translation.
+    paragraphs), then its entry gets `match` = the original and `match_kind` = translation.
     """
     aid = add_article(client, "gazette", "flood-de", story(1, 10)[:9], BASE + 1800, lang="de",
                       title="Fluss überflutet den Hafen")
-    client.hset(Store(client).keys.article(aid), mapping={"match": room.flood, "match_kind": "translation"})
+    client.hset(Store(client).keys.entry(aid), mapping={"match": room.flood, "match_kind": "translation"})
     return aid
 
 

@@ -250,7 +250,7 @@ def assert_exactly_once(client: redis.Redis, prefix: str, pages: list[SyntheticP
 
     pipe = client.pipeline(transaction=False)
     for aid in ids:
-        pipe.hmget(keys.article(aid), ["cluster", "seen_seq"])
+        pipe.hmget(keys.entry(aid), ["cluster", "seen_seq"])
     texts = Store(client, prefix).texts(ids)  # the text is stored compressed (store/record_layout.py)
     rows = {aid: (*values, text) for aid, values, text in zip(ids, pipe.execute(), texts, strict=True)}
     assert all(cluster and seq and text for cluster, seq, text in rows.values()), "an article lacks fields"

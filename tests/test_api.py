@@ -181,7 +181,8 @@ def test_reader_page_labels_each_copy_with_how_it_matched_escaped(api, room, cli
     assert html.count('<span class="match"') == 4  # three copies of the flood, one of the budget
     assert '<span class="match" title="How this copy matched">translation · de</span>' in html
     assert html.count(">near · en</span>") == 2 and html.count(">exact · en</span>") == 1
-    odd = {"match_kind": "<b>odd</b>", "lang": 'x"><i>'}
-    client.hset(Store(client).keys.article(translated), mapping=odd)
+    keys = Store(client).keys
+    client.hset(keys.entry(translated), "match_kind", "<b>odd</b>")
+    client.hset(keys.article(translated), "lang", 'x"><i>')
     html = api.get("/").text
     assert "&lt;b&gt;odd&lt;/b&gt; · x&quot;&gt;&lt;i&gt;</span>" in html and "<b>odd" not in html

@@ -96,7 +96,7 @@ def test_each_copy_says_how_it_matches_its_story_and_its_language(room, client):
 def test_copies_stored_before_match_kinds_read_as_exact_or_near(room, client):
     store_keys = FeedReader().keys
     for aid in (room.flood, room.flood_gazette, room.flood_courier, room.budget, room.budget_wire):
-        client.hdel(store_keys.article(aid), "match_kind")
+        client.hdel(store_keys.entry(aid), "match_kind")
     entries = {e["id"]: e for e in FeedReader().page("all", FeedQuery(copies=True)).entries}
     assert {c["match"] for c in entries[room.flood]["copy_details"]} == {"near"}
     assert [c["match"] for c in entries[room.budget]["copy_details"]] == ["exact"]

@@ -44,7 +44,7 @@ def test_export_says_how_each_copy_matches_the_canonical_it_duplicates(room, cli
         room.flood_courier: ("near", "en"), room.budget_wire: ("exact", "en")}
     assert all(r["match"] is None for r in by_id.values() if not r["duplicate_of"])
     assert by_id[translated]["cluster"] == by_id[room.flood]["cluster"]
-    client.hdel(Store(client).keys.article(room.budget_wire), "match_kind")  # stored before match kinds
+    client.hdel(Store(client).keys.entry(room.budget_wire), "match_kind")  # stored before match kinds
     assert {r["id"]: r["match"] for r in iter_export(Store())}[room.budget_wire] == "exact"
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import redis
 from click.testing import CliRunner
 
 from newssieve.cli import main
 from newssieve.models import Article
 from newssieve.settings import get_settings
-from newssieve.store.articles import Store
+from newssieve.store.articles import ARTICLE_VIEW_FIELDS, COPY_FIELDS, ENTRY_FIELDS, FEED_ENTRY_FIELDS, Store
 from newssieve.store.keys import Keys
 from newssieve.store.migrate import Migration
 from tests.test_store_layout import a_page, an_article, readings, save_old_layout
@@ -123,3 +124,46 @@ def test_the_cluster_keys_of_a_story_of_one_article_are_dropped_and_larger_stori
                         store.feed_ids("all"), store.feed_ids("local")) for c in (alone, founder)]
     again = runner.invoke(main, ["migrate", "--apply"])
     assert "1 cluster keys; dropped those of 0 stories" in again.output
+
+
+def as_older_index_layout(client, store: Store, ids: list[str]) -> None:
+    """Put the index's fields back in the records, where code before entries kept them."""
+    for aid in ids:
+        entry = client.hgetall(store.keys.entry(aid))
+        client.hset(store.keys.article(aid), mapping={f: v for f, v in entry.items() if f in ENTRY_FIELDS})
+        client.delete(store.keys.entry(aid))
+    client.hdel(store.keys.index("lsh:meta"), "layout")
+
+
+def test_the_index_fields_move_from_the_records_to_entries_and_workers_wait_for_it(client):
+    """Every reader answers the same before and after; the index refuses to work on the older layout."""
+    from tests.test_story_index import add, story
+
+    store = Store()
+    founder, _ = add(client, "http://a/founder", story(51), 100.0)
+    copy, _ = add(client, "http://b/copy", story(51)[:6], 200.0)
+    alone, _ = add(client, "http://c/alone", story(52), 150.0)
+    ids = [founder, copy, alone]
+
+    def readings():
+        return (store.rows(ids, ARTICLE_VIEW_FIELDS), store.feed_rows(ids, FEED_ENTRY_FIELDS),
+                store.copies([(founder, founder), (alone, alone)], COPY_FIELDS), store.feed_ids("all"))
+
+    before = readings()
+    assert before[0][1]["cluster"] == founder and before[0][1]["match"] == founder
+    as_older_index_layout(client, store, ids)
+    assert readings() == before  # the readers take the fields from the records meanwhile
+    runner = CliRunner()
+    dry = runner.invoke(main, ["migrate"])
+    assert "3 article records; would move the story index's fields of 3 to their entries" in dry.output
+    with pytest.raises(redis.ResponseError, match="older layout.*newssieve migrate --apply"):
+        add(client, "http://d/another-copy", story(51)[:7], 300.0)
+    done = runner.invoke(main, ["migrate", "--apply", "--batch", "2"])
+    assert "4 article records; moved the story index's fields of 3" in done.output, done.output
+    assert not any(client.hexists(store.keys.article(aid), field) for aid in ids for field in ENTRY_FIELDS)
+    assert readings() == before
+    other, result = add(client, "http://d/another-copy", story(51)[:7], 300.0)
+    assert (result.status, result.cluster) == ("duplicate", founder)
+    assert store.cluster_members(founder) == [founder, copy, other]
+    again = runner.invoke(main, ["migrate", "--apply"])
+    assert "moved the story index's fields of 0" in again.output

@@ -32,6 +32,7 @@ def test_expiry_moves_the_canonical_and_leaves_no_orphans(client):
     assert sorted(store.feed_ids("all")) == sorted([copy, fresh])
     assert store.cluster_members(old) == [copy]
     assert not client.exists(store.keys.article(old), store.keys.article(gone_story))
+    assert not client.exists(store.keys.entry(old), store.keys.entry(gone_story))
     assert not client.exists(store.keys.cluster(gone_story), f"{store.keys.prefix}rep:{gone_story}")
     assert sorted(client.zrange(store.keys.site("s"), 0, -1)) == sorted([copy, fresh])
     assert sorted(client.zrange(store.keys.articles, 0, -1)) == sorted([copy, fresh])

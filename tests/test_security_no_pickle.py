@@ -95,6 +95,7 @@ ARTICLE_FIELDS = ("id", "url", "canonical_url", "site", "status", "fetched_at", 
                   "authors", "published", "published_ts", "lang", "site_name", "text", "paragraphs",
                   "empty_reason", "exact_hash", "shingles", "feeds", "cluster", "seen_seq", "match",
                   "jaccard", "containment")
+ENTRY_FIELDS = ("cluster", "seen_seq", "match", "jaccard", "containment", "published_ts", "feeds")
 POISONED_ARTICLE = "p0isonedarticle"
 POISONED_CLUSTER = "p0isonedcluster"
 
@@ -117,6 +118,11 @@ def plant_everywhere(raw: redis.Redis, prefix: str, plants: list[bytes], pages) 
         put(keys.article(article_id(item.page.canonical_url)), "hset", mapping=poisoned_fields)
     put(keys.article(POISONED_ARTICLE), "hset", mapping=poisoned_fields)
     raw.hset(keys.article(POISONED_ARTICLE), "cluster", POISONED_CLUSTER)
+    # their entries in the story index
+    entry_fields = {field: poisoned_fields[field] for field in ENTRY_FIELDS}
+    for item in pages[:4]:
+        put(keys.entry(article_id(item.page.canonical_url)), "hset", mapping=entry_fields)
+    put(keys.entry(POISONED_ARTICLE), "hset", mapping={**entry_fields, "cluster": POISONED_CLUSTER})
     for payload in plants:
         put(keys.articles, "zadd", {payload: 1.0, POISONED_ARTICLE: 2.0})
         for site in sites:

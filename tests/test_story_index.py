@@ -288,3 +288,24 @@ def test_translations_linked_across_two_stories_of_one_article_share_one_cluster
     assert store.feed_ids("english") == [original] and store.feed_ids("german") == [translation]
     gone = translation if cluster == original else original
     assert _cluster_keys(client, gone) == []
+
+
+def test_the_index_keeps_its_own_entries_and_writes_no_article_record(client):
+    """Every key the index call touches is its own (story_index.lua's layout), so that in a Redis Cluster
+    they can share one hash slot: it needs no article record, and writes none."""
+    index = StoryIndex(client)
+    keys = Store(client).keys
+    fps = {aid: fingerprint("\n".join(text)) for aid, text in (("orig", story(61)), ("copy", story(61)[:6]),
+                                                               ("other", story(62)))}
+    for n, (aid, fp) in enumerate(fps.items()):
+        index.index(aid, fp.signature, fp.shingles, fp.exact_hash, 100.0 + n, ["all", "local"])
+    assert client.keys(keys.article("*")) == []
+    entry = client.hgetall(keys.entry("copy"))
+    assert sorted(entry) == sorted(["seen_seq", "published_ts", "feeds", "cluster", "match", "match_kind",
+                                    "jaccard", "containment"])
+    assert (entry["seen_seq"], float(entry["published_ts"]), entry["feeds"]) == ("2", 101.0, "all,local")
+    assert (entry["cluster"], entry["match"], entry["match_kind"]) == ("orig", "orig", "near")
+    assert float(entry["containment"]) > 0.9
+    assert Store(client).feed_ids("all") == ["other", "orig"]
+    assert index.remove("orig") and Store(client).feed_ids("local") == ["other", "copy"]
+    assert client.keys(keys.article("*")) == []

@@ -91,7 +91,7 @@ def add(client, url: str, story: tuple, published: float, settings: Settings | N
 
 
 def cluster_of(client, aid: str) -> str:
-    return client.hget(f"{Store(client).keys.prefix}article:{aid}", "cluster")
+    return client.hget(Store(client).keys.entry(aid), "cluster")
 
 
 @pytest.mark.parametrize("order", ["original first", "translation first"])
@@ -104,9 +104,9 @@ def test_a_translation_joins_its_original_whichever_comes_first(client, order):
     assert cluster_of(client, first) == cluster_of(client, second)
     store = Store(client)
     assert store.feed_ids("all") == [article_id("http://wire.test/port")]  # the earlier published
-    fields = client.hmget(f"{store.keys.prefix}article:{second}", "match", "match_kind")
+    fields = client.hmget(store.keys.entry(second), "match", "match_kind")
     assert fields == [first, "translation"]
-    assert client.hget(f"{store.keys.prefix}article:{first}", "match") is None
+    assert client.hget(store.keys.entry(first), "match") is None
 
 
 def test_three_languages_make_one_story(client):
@@ -133,9 +133,9 @@ def test_same_language_copies_keep_their_kind(client):
     lang, title, paragraphs = PORT_EN
     exact, _ = add(client, "http://copy.test/port", PORT_EN, 110.0)
     near, _ = add(client, "http://trim.test/port", (lang, title, paragraphs[:3]), 120.0)
-    prefix = Store(client).keys.prefix
-    assert client.hmget(f"{prefix}article:{exact}", "match", "match_kind") == [first, "exact"]
-    assert client.hget(f"{prefix}article:{near}", "match_kind") == "near"
+    keys = Store(client).keys
+    assert client.hmget(keys.entry(exact), "match", "match_kind") == [first, "exact"]
+    assert client.hget(keys.entry(near), "match_kind") == "near"
     assert len({cluster_of(client, aid) for aid in (first, exact, near)}) == 1
 
 
@@ -203,7 +203,6 @@ def file_entry(index: StoryIndex, aid: str, keys: list[tuple[int, int]], n: int,
     rng = random.Random(aid)
     text = " ".join(f"w{rng.randrange(10**9)}" for _ in range(60))
     fp = fingerprint(text)
-    index.client.hset(f"{index.prefix}article:{aid}", mapping={"published_ts": n, "feeds": "all"})
     return index.index(aid, fp.signature, fp.shingles, fp.exact_hash, float(n), ["all"],
                        TranslationEntry(keys, keys, b"blob " + aid.encode(), signature))
 
@@ -297,7 +296,6 @@ def test_a_band_one_bit_apart_is_found_whichever_is_filed_first(client, first):
         fp = fps[name]
         text = " ".join(f"{name}{k}" for k in range(60))
         mh = fingerprint(text)
-        client.hset(f"{index.prefix}article:{name}", mapping={"published_ts": n, "feeds": "all"})
         entry = TranslationEntry(band_keys(fp), probe_keys(fp), fp.to_bytes(), fp.lead_bits)
         results[name] = index.index(name, mh.signature, mh.shingles, mh.exact_hash, float(n), ["all"], entry)
     later = order[1]

@@ -1,5 +1,5 @@
-"""`newssieve migrate [--apply]`: article records, site paragraph counts and the clusters of one-article
-stories of the older layouts rewritten in the current ones."""
+"""`newssieve migrate [--apply]`: article records, site paragraph counts, the story index's per-article
+fields and the clusters of one-article stories of the older layouts rewritten in the current ones."""
 
 from __future__ import annotations
 
@@ -19,11 +19,14 @@ from newssieve.store.story_index import StoryIndex
               help="Keys asked for per SCAN call.")
 def migrate(apply: bool, batch: int) -> None:
     """Store each article's text once, compressed (records written before issue 18 hold it twice), move
-    each site's paragraph counts into buckets (one hash a site before), and drop the cluster keys of each
+    each site's paragraph counts into buckets (one hash a site before), move each article's number,
+    cluster and match from its record to its entry in the story index, and drop the cluster keys of each
     story of one article (its cluster is implicit now).
 
-    Safe while workers run, and idempotent: a record is rewritten only if unchanged since it was read; a
-    site's older counts are added to what the workers counted since, then deleted.
+    Idempotent. Stop the workers of the older version first: they write the story index's fields into the
+    records, and until this has run, workers of this version refuse to index (the feeds and the API read
+    both layouts meanwhile). The rest is safe while workers run: a record is rewritten only if unchanged
+    since it was read; a site's older counts are added to what the workers counted since, then deleted.
     """
     report = Migration().run(apply=apply, batch=batch)
     verb = "rewrote" if apply else "would rewrite"
@@ -41,7 +44,11 @@ def migrate(apply: bool, batch: int) -> None:
                f"{verb} {counts.moved} into buckets")
     for key in counts.damaged:
         click.echo(f"{key}: not UTF-8 (not written by newssieve): left as it is")
-    clusters, alone = StoryIndex(get_client()).forget_lone_cluster_keys(apply=apply, batch=batch)
+    index = StoryIndex(get_client())
+    records, moved = index.move_entries(apply=apply, batch=batch)
+    verb = "moved" if apply else "would move"
+    click.echo(f"{records} article records; {verb} the story index's fields of {moved} to their entries")
+    clusters, alone = index.forget_lone_cluster_keys(apply=apply, batch=batch)
     verb = "dropped" if apply else "would drop"
     click.echo(f"{clusters} cluster keys; {verb} those of {alone} stories of one article (implicit now)")
 

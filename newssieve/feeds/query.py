@@ -278,7 +278,7 @@ class FeedReader:
         if values is None:
             return None
         if isinstance(values, dict):
-            key, why = self.keys.article(values.get("id") or aid), str(values.get("error"))
+            key, why = self.store.script_key(values, aid), str(values.get("error"))
         else:
             try:
                 return decode(fields, values)

@@ -95,6 +95,11 @@ FIELDS: dict[str, Callable[[str | None], object]] = {
     "match_kind": _or_none,  # as stored; readers get it through DERIVED below
 }
 
+ENTRY_FIELDS = ("seen_seq", "cluster", "match", "match_kind", "jaccard", "containment")
+"""The fields story_index.lua keeps in the article's entry (Keys.entry), not in its record: read from
+there, or from the record where the entry is missing (the older layout, until `newssieve migrate`).
+feed_rows.lua reads them the same way (its ENTRY)."""
+
 MATCH_KINDS = ("exact", "near", "translation")
 """How a copy was matched (`match_kind`), closest first: the same normalised text, MinHash Jaccard
 or containment, a translation."""
@@ -306,12 +311,30 @@ class Store(KeyOwner):
         """
         if not ids:
             return []
+        names = fields_to_read(fields)
+        entry_names = [name for name in names if name in ENTRY_FIELDS]
         pipe = self.client.pipeline(transaction=False)
         for aid in ids:  # undecoded: the body is bytes (decode() reads the rest as UTF-8)
-            pipe.execute_command("HMGET", self.keys.article(aid), "id", *fields_to_read(fields),
-                                 **{NEVER_DECODE: True})
+            pipe.execute_command("HMGET", self.keys.article(aid), "id", *names, **{NEVER_DECODE: True})
+            if entry_names:
+                pipe.hmget(self.keys.entry(aid), entry_names)
         found = pipe.execute(raise_on_error=False)
+        if entry_names:
+            found = [self._with_entry(aid, names, *found[2 * n:2 * n + 2]) for n, aid in enumerate(ids)]
         return [self._row(aid, fields, values) for aid, values in zip(ids, found, strict=True)]
+
+    def _with_entry(self, aid: str, names: tuple[str, ...], record: list | Exception,
+                    entry: list | Exception) -> list | Exception:
+        """A record's HMGET reply ("id", then `names`) with the ENTRY_FIELDS values taken from the
+        article's entry where it has one; read as not stored (and reported) when the entry is not a hash."""
+        if isinstance(entry, Exception):
+            self.errors.check(self.keys.entry(aid), entry)
+            return [None]
+        if isinstance(record, Exception) or not any(entry):
+            return record
+        values = iter(entry)
+        return [record[0], *(next(values) if name in ENTRY_FIELDS else value
+                             for name, value in zip(names, record[1:], strict=True))]
 
     # A malformed record (a value that does not decode, a key that is not a hash) is reported to
     # DataErrors and read as not stored, so it costs its own entry, not the page or export around it.
@@ -337,9 +360,14 @@ class Store(KeyOwner):
     def _script_row(self, aid: str, fields: tuple[str, ...], values: list | dict | None) -> dict | None:
         """One article as feed_rows.lua answers it: its values, null when gone, {error, id} when bad."""
         if isinstance(values, dict):
-            self.errors.report(self.keys.article(values.get("id") or aid), str(values.get("error")))
+            self.errors.report(self.script_key(values, aid), str(values.get("error")))
             return None
         return None if values is None else self._decoded(aid, fields, values)
+
+    def script_key(self, error: dict, aid: str) -> str:
+        """The key a {error, id[, entry]} answer of feed_rows.lua is about: the record or its entry."""
+        named = error.get("id") or aid
+        return self.keys.entry(named) if error.get("entry") else self.keys.article(named)
 
     def articles(self, ids: list[str], fields: tuple[str, ...] = FEED_ENTRY_FIELDS) -> list[dict]:
         """The fields of the articles that are stored, decoded (ids that expired are left out)."""
@@ -408,7 +436,7 @@ class Store(KeyOwner):
             return set()
         pipe = self.client.pipeline(transaction=False)
         for cluster_id in cluster_ids:
-            pipe.hget(self.keys.article(cluster_id), "cluster")
+            pipe.hget(self.keys.entry(cluster_id), "cluster")
         named = pipe.execute(raise_on_error=False)
         return {c for c, name in zip(cluster_ids, named, strict=True) if name == c}
 

@@ -3,7 +3,8 @@
 -- costs one to three round trips and replies instead of ~150 commands and ~700 reply elements
 -- for the client to parse.
 -- Read-only; keys are built from the prefix like story_index.lua (standalone Redis):
--- {p}article:{id} (hash) and {p}cluster:{id} (zset of member ids by published time).
+-- {p}article:{id} (hash), {p}entry:{id} (hash: its place in the story index) and {p}cluster:{id}
+-- (zset of member ids by published time).
 --
 -- ARGV[1] = mode, ARGV[2] = prefix, ARGV[3] = JSON list of article field names, then:
 --   rows:    article ids -> per id, its field values ('' when unset), or null when it is gone
@@ -27,11 +28,35 @@
 local mode, p = ARGV[1], ARGV[2]
 local fields = cjson.decode(ARGV[3])
 
+-- The fields story_index.lua keeps in the article's entry, not its record (store/articles.py ENTRY_FIELDS).
+local ENTRY = {seen_seq = true, cluster = true, match = true, match_kind = true, jaccard = true,
+               containment = true}
+
+-- The entry's values of those of `names` it holds, over the record's `v` (whose first value is the id);
+-- a record of the older layout (no entry) keeps its own. An entry key of the wrong type: {error, id}.
+local function with_entry(id, names, v)
+  local wanted, at = {}, {}
+  for i, name in ipairs(names) do
+    if ENTRY[name] then wanted[#wanted + 1] = name; at[#at + 1] = i + 1 end
+  end
+  if #wanted == 0 then return v end
+  local e = redis.pcall('HMGET', p .. 'entry:' .. id, unpack(wanted))
+  if e.err then return {error = e.err, id = id, entry = true} end
+  local any = false
+  for i = 1, #wanted do any = any or e[i] ~= false end
+  if any then
+    for i = 1, #wanted do v[at[i]] = e[i] end
+  end
+  return v
+end
+
 local function values(id, names)
   names = names or fields
   local v = redis.pcall('HMGET', p .. 'article:' .. id, 'id', unpack(names))
   if v.err then return {error = v.err, id = id} end
   if not v[1] then return nil end
+  v = with_entry(id, names, v)
+  if v.error then return v end
   local out = {}
   for i = 1, #names do
     out[i] = v[i + 1] or ''

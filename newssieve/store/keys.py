@@ -44,6 +44,11 @@ class Keys:
         """zset of every article id scored by first-seen time (retention, export)."""
         return f"{self.prefix}articles"
 
+    def entry(self, article_id: str) -> str:
+        """hash: the article's place in the story index (its number, cluster and match; written by
+        story_index.lua only, read by store/articles.py)."""
+        return f"{self.prefix}entry:{article_id}"
+
     def cluster(self, cluster_id: str) -> str:
         """zset of member article ids scored by published time."""
         return f"{self.prefix}cluster:{cluster_id}"

@@ -8,7 +8,8 @@
 --                plus one key from the exact text hash); value: the 4-byte numbers of the
 --                articles filed under it, 16 per value, continued in fields
 --                key..{2-byte chunk number}. A shared key is a candidate, never a match.
---   lsh:meta     the table's linear-hashing state: level, split, fields. Bucket of key h:
+--   lsh:meta     the table's linear-hashing state: level, split, fields; and layout ('entries', see
+--                load_meta). Bucket of key h:
 --                h mod 2^level, or h mod 2^(level+1) below the split pointer. The table
 --                grows one bucket at a time, so buckets stay small at any size.
 --   rec:{n/32}   article records by number: chunk 0 = shingle count (4 bytes), exact
@@ -24,7 +25,12 @@
 --                16 records a bucket, so a bucket stays listpack-encoded (at most 192 fields
 --                of 64 bytes) even when every record is long. Present only when translation
 --                matching filed the article.
---   seq          the article number counter; article:{id}.seen_seq holds the number.
+--   seq          the article number counter.
+--   entry:{id}   hash: the article's place in the index: seen_seq (its number), cluster, match,
+--                match_kind, jaccard, containment, and the published_ts and feeds it was indexed
+--                with. The index reads and writes no article record (article:{id}), except purge,
+--                which deletes it with the rest: every other key it touches is one of the above,
+--                under the prefix.
 --   cluster:{c}  zset of members by published time; rep:{c} feed -> representative.
 --                A cluster is named after the article that started it. An article that
 --                matches members of several clusters merges them into the largest.
@@ -60,10 +66,12 @@
 --   similarity: [8..] article ids in pairs -> estimated jaccard per pair ('' if unknown)
 --   implicit:   [8] 'apply' or 'check': the keys of cluster `id` (the article id), written before a story of
 --               one article was left implicit, are dropped if its only member is that article -> 1 if so
+--   move:       [8] 'apply' or 'check': the index fields of an older record moved to the entry -> 1 if any
 
 local mode, p, id = ARGV[1], ARGV[2], ARGV[3]
 local perm, nbands, rows, load = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local akey = p .. 'article:' .. id
+local function entry(aid) return p .. 'entry:' .. aid end
+local ekey = entry(id)
 
 local CHUNK = 64 -- bytes per hash value: Redis keeps listpack encoding up to 64-byte values
 local RECORDS = 32 -- article records per rec bucket
@@ -97,13 +105,21 @@ end
 
 -- band table ---------------------------------------------------------------
 
+-- An index written before the entries (its articles' numbers and clusters in their records) is refused
+-- until `newssieve migrate --apply` has moved them: indexed against it, copies would go unmatched.
+local LAYOUT = 'entries'
+
 local function load_meta()
-  local m = redis.call('HMGET', meta_key, 'level', 'split', 'fields')
+  local m = redis.call('HMGET', meta_key, 'level', 'split', 'fields', 'layout')
+  if m[3] and m[4] ~= LAYOUT then
+    error({err = 'ERR story index in the older layout (numbers and clusters in the article records): '
+      .. 'stop the workers of the older version and run `newssieve migrate --apply`'})
+  end
   level, split, fields = tonumber(m[1]) or 0, tonumber(m[2]) or 0, tonumber(m[3]) or 0
 end
 
 local function save_meta()
-  redis.call('HSET', meta_key, 'level', level, 'split', split, 'fields', fields)
+  redis.call('HSET', meta_key, 'level', level, 'split', split, 'fields', fields, 'layout', LAYOUT)
 end
 
 local function bucket(h)
@@ -457,7 +473,7 @@ local function translation_candidates(found, cid, limit, sig)
     if taken >= limit or looked >= limit + MAX_SKIPPED or c.dist > furthest then break end
     looked = looked + 1
     local rec = read_record(c.num, false)
-    local theirs = rec and redis.call('HGET', p .. 'article:' .. rec.id, 'cluster')
+    local theirs = rec and redis.call('HGET', entry(rec.id), 'cluster')
     local xr = theirs and theirs ~= cid and (per[theirs] or 0) < PER_CLUSTER and read_xrecord(c.num)
     if xr then
       per[theirs] = (per[theirs] or 0) + 1
@@ -489,22 +505,22 @@ local function compare(mine, theirs)
 end
 
 local function number_of(aid)
-  return tonumber(redis.call('HGET', p .. 'article:' .. aid, 'seen_seq'))
+  return tonumber(redis.call('HGET', entry(aid), 'seen_seq'))
 end
 
 -- clusters and feeds -------------------------------------------------------
 
 -- true when article a sorts before article b: earlier published, ties first seen
 local function earlier(a, b)
-  local fa = redis.call('HMGET', p .. 'article:' .. a, 'published_ts', 'seen_seq')
-  local fb = redis.call('HMGET', p .. 'article:' .. b, 'published_ts', 'seen_seq')
+  local fa = redis.call('HMGET', entry(a), 'published_ts', 'seen_seq')
+  local fb = redis.call('HMGET', entry(b), 'published_ts', 'seen_seq')
   local ta, tb = tonumber(fa[1]) or 0, tonumber(fb[1]) or 0
   if ta ~= tb then return ta < tb end
   return (tonumber(fa[2]) or 0) < (tonumber(fb[2]) or 0)
 end
 
 local function has_feed(member, feed)
-  for _, f in ipairs(split_csv(redis.call('HGET', p .. 'article:' .. member, 'feeds'))) do
+  for _, f in ipairs(split_csv(redis.call('HGET', entry(member), 'feeds'))) do
     if f == feed then return true end
   end
   return false
@@ -512,13 +528,13 @@ end
 
 local function set_rep(cid, feed, member)
   redis.call('HSET', p .. 'rep:' .. cid, feed, member)
-  redis.call('ZADD', p .. 'feed:' .. feed, redis.call('HGET', p .. 'article:' .. member, 'published_ts'), member)
+  redis.call('ZADD', p .. 'feed:' .. feed, redis.call('HGET', entry(member), 'published_ts'), member)
 end
 
 -- An implicit cluster (see the layout) has no keys: its founder, `cid`, is its only member.
 local function implicit(cid)
   return redis.call('EXISTS', p .. 'cluster:' .. cid) == 0
-    and redis.call('HGET', p .. 'article:' .. cid, 'cluster') == cid
+    and redis.call('HGET', entry(cid), 'cluster') == cid
 end
 
 local function size(cid)
@@ -530,9 +546,9 @@ end
 -- Write an implicit cluster's keys, before another article joins it or its founder leaves it.
 local function materialize(cid)
   if not implicit(cid) then return end
-  local akey_c = p .. 'article:' .. cid
-  redis.call('ZADD', p .. 'cluster:' .. cid, redis.call('HGET', akey_c, 'published_ts') or 0, cid)
-  for _, feed in ipairs(split_csv(redis.call('HGET', akey_c, 'feeds'))) do
+  local ekey_c = entry(cid)
+  redis.call('ZADD', p .. 'cluster:' .. cid, redis.call('HGET', ekey_c, 'published_ts') or 0, cid)
+  for _, feed in ipairs(split_csv(redis.call('HGET', ekey_c, 'feeds'))) do
     redis.call('HSET', p .. 'rep:' .. cid, feed, cid)
   end
 end
@@ -544,7 +560,7 @@ local function merge(into, from)
   local members = redis.call('ZRANGE', p .. 'cluster:' .. from, 0, -1, 'WITHSCORES')
   for i = 1, #members, 2 do
     redis.call('ZADD', p .. 'cluster:' .. into, members[i + 1], members[i])
-    redis.call('HSET', p .. 'article:' .. members[i], 'cluster', into)
+    redis.call('HSET', entry(members[i]), 'cluster', into)
   end
   local reps = redis.call('HGETALL', p .. 'rep:' .. from)
   for i = 1, #reps, 2 do
@@ -562,13 +578,13 @@ end
 
 -- Leave the cluster; where the article represented it in a feed, the earliest other member takes over.
 local function leave_cluster()
-  local cid = redis.call('HGET', akey, 'cluster')
+  local cid = redis.call('HGET', ekey, 'cluster')
   if not cid then return end
   materialize(cid)
   local ckey, rkey = p .. 'cluster:' .. cid, p .. 'rep:' .. cid
   redis.call('ZREM', ckey, id)
   local members = redis.call('ZRANGE', ckey, 0, -1)
-  for _, feed in ipairs(split_csv(redis.call('HGET', akey, 'feeds'))) do
+  for _, feed in ipairs(split_csv(redis.call('HGET', ekey, 'feeds'))) do
     if redis.call('HGET', rkey, feed) == id then
       redis.call('ZREM', p .. 'feed:' .. feed, id)
       redis.call('HDEL', rkey, feed)
@@ -606,7 +622,7 @@ local function remove_entries(num, rec)
   delete_record(num)
   remove_translation(num)
   leave_cluster()
-  redis.call('HDEL', akey, 'cluster', 'match', 'match_kind', 'jaccard', 'containment')
+  redis.call('HDEL', ekey, 'cluster', 'match', 'match_kind', 'jaccard', 'containment')
 end
 
 local function remove()
@@ -645,7 +661,7 @@ local function verified_matches(found, sig, nsh, exact, t)
   local by_cluster, order = {}, {}
   for _, cand in ipairs(found) do
     local rec = read_record(cand.num, false)
-    local cid = rec and redis.call('HGET', p .. 'article:' .. rec.id, 'cluster')
+    local cid = rec and redis.call('HGET', entry(rec.id), 'cluster')
     if cid and not by_cluster[cid] then
       local j, c, kind = nil, nil, 'near'
       if cand.via_exact and rec.exact == exact then
@@ -692,8 +708,8 @@ end
 -- The same text again: nothing moves; translation entries are filed if they were missing (the
 -- setting was off when it was first indexed), and candidates are reported either way.
 local function unchanged(num, tr)
-  local cid = redis.call('HGET', akey, 'cluster')
-  local f = redis.call('HMGET', akey, 'match', 'jaccard', 'containment', 'match_kind')
+  local cid = redis.call('HGET', ekey, 'cluster')
+  local f = redis.call('HMGET', ekey, 'match', 'jaccard', 'containment', 'match_kind')
   local candidates = {}
   if tr.blob ~= '' then
     if not read_xrecord(num) then
@@ -720,8 +736,8 @@ local function index()
     if rec then remove_entries(num, rec) end
   else
     num = redis.call('INCR', p .. 'seq')
-    redis.call('HSET', akey, 'seen_seq', num)
   end
+  redis.call('HSET', ekey, 'seen_seq', num, 'published_ts', ts, 'feeds', ARGV[17])
 
   local found = file_and_collect(num, sig, exact)
   write_record(num, sig, nsh, exact)
@@ -734,9 +750,9 @@ local function index()
   -- a story of its own, named after the article, stays implicit (see the layout)
   local alone = cid == id and redis.call('EXISTS', p .. 'cluster:' .. cid) == 0
   if not alone then redis.call('ZADD', p .. 'cluster:' .. cid, ts, id) end
-  redis.call('HSET', akey, 'cluster', cid)
+  redis.call('HSET', ekey, 'cluster', cid)
   if best then
-    redis.call('HSET', akey, 'match', best.id, 'match_kind', best.kind, 'jaccard', tostring(best.j),
+    redis.call('HSET', ekey, 'match', best.id, 'match_kind', best.kind, 'jaccard', tostring(best.j),
                'containment', tostring(best.c))
   end
   join_feeds(cid, ts, ARGV[17], alone)
@@ -752,11 +768,11 @@ end
 -- Union the article's cluster with each verified translation's (into the larger, as settle_cluster
 -- does); the article records the first one as its match unless it already has a match.
 local function link()
-  local cid = redis.call('HGET', akey, 'cluster')
+  local cid = redis.call('HGET', ekey, 'cluster')
   if not cid then return {'', 0, ''} end
   local merged, first = 0, nil
   for i = 8, #ARGV do
-    local theirs = redis.call('HGET', p .. 'article:' .. ARGV[i], 'cluster')
+    local theirs = redis.call('HGET', entry(ARGV[i]), 'cluster')
     if theirs then
       first = first or ARGV[i]
       if theirs ~= cid then
@@ -770,8 +786,8 @@ local function link()
       end
     end
   end
-  if first and not redis.call('HGET', akey, 'match') then
-    redis.call('HSET', akey, 'match', first, 'match_kind', 'translation')
+  if first and not redis.call('HGET', ekey, 'match') then
+    redis.call('HSET', ekey, 'match', first, 'match_kind', 'translation')
   end
   return {cid, merged, redis.call('HGET', p .. 'rep:' .. cid, 'all') or id}
 end
@@ -780,9 +796,10 @@ local function purge()
   local first_seen = tonumber(redis.call('ZSCORE', p .. 'articles', id))
   if first_seen and first_seen >= tonumber(ARGV[8]) then return 0 end
   remove()
+  local akey = p .. 'article:' .. id
   local site = redis.call('HGET', akey, 'site')
   if site then redis.call('ZREM', p .. 'site:' .. site, id) end
-  redis.call('DEL', akey)
+  redis.call('DEL', akey, ekey)
   redis.call('ZREM', p .. 'articles', id)
   return 1
 end
@@ -791,12 +808,31 @@ end
 local function forget_keys(apply)
   local ckey, rkey = p .. 'cluster:' .. id, p .. 'rep:' .. id
   local members = redis.call('ZRANGE', ckey, 0, -1)
-  if #members ~= 1 or members[1] ~= id or redis.call('HGET', akey, 'cluster') ~= id then return 0 end
+  if #members ~= 1 or members[1] ~= id or redis.call('HGET', ekey, 'cluster') ~= id then return 0 end
   local reps = redis.call('HGETALL', rkey)
   for i = 2, #reps, 2 do
     if reps[i] ~= id then return 0 end
   end
   if apply then redis.call('DEL', ckey, rkey) end
+  return 1
+end
+
+-- `newssieve migrate`: the article's index fields, kept in its record before entries, moved to its entry
+-- (one written since by a worker wins). -> 1 if it had any.
+local MOVED = {'seen_seq', 'cluster', 'match', 'match_kind', 'jaccard', 'containment'}
+local function move_entry(apply)
+  local akey = p .. 'article:' .. id
+  local v = redis.call('HMGET', akey, 'published_ts', 'feeds', unpack(MOVED))
+  if not v[3] and not v[4] then return 0 end
+  if not apply then return 1 end
+  if redis.call('EXISTS', ekey) == 0 then
+    local args = {}
+    for i, name in ipairs({'published_ts', 'feeds', unpack(MOVED)}) do
+      if v[i] then args[#args + 1] = name; args[#args + 1] = v[i] end
+    end
+    redis.call('HSET', ekey, unpack(args))
+  end
+  redis.call('HDEL', akey, unpack(MOVED))
   return 1
 end
 
@@ -817,4 +853,5 @@ if mode == 'remove' then return remove() end
 if mode == 'purge' then return purge() end
 if mode == 'similarity' then return similarity() end
 if mode == 'implicit' then return forget_keys(ARGV[8] == 'apply') end
+if mode == 'move' then return move_entry(ARGV[8] == 'apply') end
 return redis.error_reply('unknown mode ' .. tostring(mode))

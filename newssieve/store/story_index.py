@@ -240,16 +240,34 @@ class StoryIndex:
         before story_index.lua left such clusters implicit (without `apply`, only count them). Safe while
         workers run (one atomic check and drop a cluster); idempotent. Returns (clusters seen, dropped)."""
         keys = Keys(self.prefix)
-        family, seen, dropped, cursor = keys.cluster(""), 0, 0, None
+        return self._each_id("implicit", keys.index_family("cluster"), keys.cluster(""), apply, batch)
+
+    def move_entries(self, apply: bool = False, batch: int = 500) -> tuple[int, int]:
+        """`newssieve migrate`: move each article's number, cluster and match from its record, where the
+        older layout kept them, to its entry (without `apply`, only count them); then mark the index as
+        migrated, which lets workers index again. Run it with the older workers stopped (they write the
+        older layout). Idempotent. Returns (article records seen, moved)."""
+        keys = Keys(self.prefix)
+        family = keys.article("")
+        pattern = family.replace("[", "\\[").replace("?", "\\?") + "*"
+        seen, moved = self._each_id("move", pattern, family, apply, batch)
+        if apply:
+            self.client.hset(keys.index("lsh:meta"), "layout", "entries")
+        return seen, moved
+
+    def _each_id(self, mode: str, pattern: str, family: str, apply: bool, batch: int) -> tuple[int, int]:
+        """Call a migration mode of the script for the id of each key matching `pattern` (its name after
+        `family`), in SCAN batches; a key of the wrong type is left for DataErrors. -> (seen, changed)."""
+        seen, changed, cursor = 0, 0, None
         while cursor != 0:
-            cursor, found = self.client.scan(cursor or 0, match=keys.index_family("cluster"), count=batch)
+            cursor, found = self.client.scan(cursor or 0, match=pattern, count=batch)
             pipe = self.client.pipeline(transaction=False)
             for key in found:
-                self._call("implicit", key[len(family):], "apply" if apply else "check", client=pipe)
-            replies = pipe.execute(raise_on_error=False) if found else []  # a bad key: left for DataErrors
+                self._call(mode, key[len(family):], "apply" if apply else "check", client=pipe)
+            replies = pipe.execute(raise_on_error=False) if found else []
             seen += len(found)
-            dropped += sum(1 for reply in replies if reply == 1)
-        return seen, dropped
+            changed += sum(1 for reply in replies if reply == 1)
+        return seen, changed
 
     def similarities(self, pairs: list[tuple[str, str]]) -> list[float | None]:
         """Estimated Jaccard similarity of each pair of indexed articles (None if one is not indexed)."""
