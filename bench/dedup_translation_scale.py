@@ -212,11 +212,11 @@ def run_size(client, raw, index, rows, fill, size: int, filled: int) -> tuple[di
     nbytes = prefill(raw, index, fill, filled, size) if filled < size else {}
     filled = max(filled, size)
     off = timeline(index, rows, fill, None, False, f"o{size}-")
-    index.purge_many([f"o{size}-{n}" for n in range(len(rows))], 1e18)
+    index.forget_many([f"o{size}-{n}" for n in range(len(rows))])
     on = timeline(index, rows, fill, range(filled, filled + size // 4), True, f"n{size}-")
     ids = [f"n{size}-{n}" for n in range(len(rows))]
     clusters, joined = clusters_of(client, ids)
-    index.purge_many(ids, 1e18)
+    index.forget_many(ids)
     return summarise(size, off, on, nbytes, score(rows, f"n{size}-", clusters), joined), filled + size // 4
 
 

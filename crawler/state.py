@@ -16,8 +16,9 @@ import time
 
 import redis
 import redis.asyncio as aioredis
+from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
 
-from newssieve.redis_conn import get_client, redis_url
+from newssieve.redis_conn import get_client, node_url, redis_url
 from newssieve.settings import get_settings
 from newssieve.store.articles import is_stored, stored_urls
 from newssieve.store.keys import Keys
@@ -37,10 +38,11 @@ def async_client() -> aioredis.Redis:
     loop_id = id(asyncio.get_running_loop())
     client = _async_clients.get(loop_id)
     if client is None:
-        timeout = get_settings().broker_timeout
-        client = aioredis.Redis.from_url(
-            redis_url(), decode_responses=True, socket_timeout=timeout, socket_connect_timeout=timeout
-        )
+        settings = get_settings()
+        timeout = settings.broker_timeout
+        kind = AsyncRedisCluster if settings.redis_cluster else aioredis.Redis
+        client = kind.from_url(node_url(redis_url()), decode_responses=True, socket_timeout=timeout,
+                               socket_connect_timeout=timeout)
         _async_clients[loop_id] = client
     return client
 

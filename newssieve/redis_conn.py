@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import redis
 from redis.backoff import NoBackoff
+from redis.cluster import ClusterPipeline, RedisCluster
 from redis.retry import Retry
 
 from newssieve.settings import get_settings
@@ -28,7 +29,8 @@ LOCAL_DEFAULT_URL = "redis://127.0.0.1:6379/0"
 
 def answers(url: str, timeout: float = 0.5) -> bool:
     try:
-        return bool(redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout).ping())
+        return bool(redis.Redis.from_url(node_url(url), socket_timeout=timeout,
+                                         socket_connect_timeout=timeout).ping())
     except (redis.RedisError, OSError):
         return False
 
@@ -114,11 +116,44 @@ def redis_url() -> str:
 
 @lru_cache(maxsize=1)
 def get_client() -> redis.Redis:
-    """The process-wide client: strings in, strings out, bounded timeouts."""
+    """The process-wide client: strings in, strings out, bounded timeouts. A RedisCluster client when the
+    URL names a cluster (redis+cluster://host:port: any node; the others are found from it)."""
+    url = redis_url()
+    if get_settings().redis_cluster:
+        return RedisCluster.from_url(node_url(url), decode_responses=True, socket_timeout=10,
+                                     socket_connect_timeout=5, health_check_interval=30)
     return redis.Redis.from_url(
-        redis_url(), decode_responses=True, socket_timeout=10, socket_connect_timeout=5,
+        url, decode_responses=True, socket_timeout=10, socket_connect_timeout=5,
         health_check_interval=30, retry_on_timeout=True,
     )
+
+
+def register_script(client: redis.Redis, source: str):
+    """client.register_script(source); on a Redis Cluster, also loaded on every node now: a cluster
+    pipeline can only send a script as a plain EVALSHA (queue_script), which does not load it."""
+    script = client.register_script(source)
+    if is_cluster(client):
+        script.sha = client.script_load(source)
+    return script
+
+
+def queue_script(pipe, script, keys: list[str], args: list) -> None:
+    """Queue a registered script on a pipeline: as redis-py's Script does on one Redis, as EVALSHA on a
+    cluster pipeline (redis-py refuses its script calls there; the script was loaded by register_script,
+    and a NOSCRIPT after a node restarted is the caller's to handle, as with any EVALSHA)."""
+    if isinstance(pipe, ClusterPipeline):
+        pipe.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
+    else:
+        script(keys=keys, args=args, client=pipe)
+
+
+def node_url(cluster_url: str) -> str:
+    """redis+cluster://... as the URL of the node it names (redis://...)."""
+    return cluster_url.replace("+cluster://", "://", 1)
+
+
+def is_cluster(client) -> bool:
+    return isinstance(client, RedisCluster)
 
 
 def delete_prefix(client: redis.Redis, prefix: str) -> int:
@@ -138,10 +173,30 @@ def delete_prefix(client: redis.Redis, prefix: str) -> int:
 
 
 def client_like(client: redis.Redis, **overrides) -> redis.Redis:
-    """A client on the same server as `client`, with a few connection options changed."""
+    """A client on the same server as `client`, with a few connection options changed (a cluster's
+    client as it is: another would discover the cluster again)."""
+    if is_cluster(client):
+        return client
     pool = client.connection_pool
     kwargs = {**pool.connection_kwargs, **overrides}
     return redis.Redis(connection_pool=redis.ConnectionPool(connection_class=pool.connection_class, **kwargs))
+
+
+@contextlib.contextmanager
+def undecoded(client: redis.Redis) -> Iterator[redis.Redis]:
+    """A client on the same server (or cluster) as `client` that answers bytes, closed after the block."""
+    if is_cluster(client):
+        node = client.get_default_node()
+        options = dict(client.nodes_manager.connection_kwargs, decode_responses=False)
+        for own in ("host", "port", "db"):  # the node's, given below; a cluster has only db 0
+            options.pop(own, None)
+        raw = RedisCluster(host=node.host, port=node.port, **options)
+    else:
+        raw = client_like(client, decode_responses=False)
+    try:
+        yield raw
+    finally:
+        raw.close()
 
 
 def probe_client(client: redis.Redis, timeout: float = 2.0) -> redis.Redis:

@@ -43,7 +43,9 @@ class Settings(BaseSettings):
     # Where things live
     redis_url: str | None = Field(
         default=None,
-        description="Redis URL; unset means 127.0.0.1:6379 if it answers, else an embedded server.",
+        description="Redis URL; unset means 127.0.0.1:6379 if it answers, else an embedded server. "
+        "redis+cluster://host:port (rediss+cluster:// with TLS) names a Redis Cluster by one of its nodes: "
+        "then NEWSSIEVE_BROKER_URL must name the broker.",
     )
     broker_url: str | None = Field(
         default=None,
@@ -142,6 +144,11 @@ class Settings(BaseSettings):
                                    file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
         return init_settings, env_settings, SecretFiles(settings_cls), dotenv_settings, file_secret_settings
 
+    @property
+    def redis_cluster(self) -> bool:
+        """Whether the Redis URL names a Redis Cluster (redis+cluster://)."""
+        return urlsplit(self.redis_url or "").scheme in CLUSTER_SCHEMES
+
     @model_validator(mode="after")
     def _password_into_urls(self) -> Settings:
         if self.redis_password:
@@ -149,13 +156,28 @@ class Settings(BaseSettings):
             self.broker_url = _with_password(self.broker_url, self.redis_password)
         return self
 
+    @model_validator(mode="after")
+    def _a_cluster_is_not_a_broker(self) -> Settings:
+        if self.redis_cluster and not self.broker_url:
+            raise ValueError("NEWSSIEVE_REDIS_URL names a Redis Cluster, which Celery cannot use as its "
+                             "broker: set NEWSSIEVE_BROKER_URL (amqp://... for RabbitMQ, or a standalone "
+                             "redis://...)")
+        if self.redis_cluster and ("{" in self.prefix or "}" in self.prefix):
+            raise ValueError("NEWSSIEVE_PREFIX: no braces with a Redis Cluster (they would make a hash tag)")
+        if urlsplit(self.broker_url or "").scheme in CLUSTER_SCHEMES:
+            raise ValueError("NEWSSIEVE_BROKER_URL: Celery cannot use a Redis Cluster as its broker")
+        return self
+
+
+CLUSTER_SCHEMES = ("redis+cluster", "rediss+cluster")
+
 
 def _with_password(url: str | None, password: str) -> str | None:
     """redis://host:6379/0 -> redis://:PASSWORD@host:6379/0; other URLs, or ones with a password, as given."""
     if not url:
         return url
     parts = urlsplit(url)
-    if parts.scheme not in ("redis", "rediss") or parts.password is not None:
+    if parts.scheme not in ("redis", "rediss", *CLUSTER_SCHEMES) or parts.password is not None:
         return url
     user = quote(parts.username or "", safe="")
     netloc = f"{user}:{quote(password, safe='')}@{parts.netloc.rpartition('@')[2]}"

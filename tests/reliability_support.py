@@ -21,7 +21,7 @@ from newssieve.ids import article_id
 from newssieve.ops.drain import queue_depth
 from newssieve.ops.drain import unacked as redis_unacked
 from newssieve.ops.worker_procs import worker_command
-from newssieve.redis_conn import reset_caches
+from newssieve.redis_conn import reset_caches, undecoded
 from newssieve.settings import PROJECT_ROOT, get_settings
 from newssieve.store.articles import Store
 from newssieve.store.keys import Keys
@@ -267,7 +267,7 @@ def assert_exactly_once(client: redis.Redis, prefix: str, pages: list[SyntheticP
     with_keys = {cluster for cluster in clusters if client.exists(keys.cluster(cluster))}
     assert with_keys == {cluster for cluster in clusters if listed[cluster] != [cluster]}, \
         "a story of one article kept its cluster keys, or a larger one has none"
-    cluster_keys = list(client.scan_iter(match=f"{keys.prefix}cluster:*", count=1000))
+    cluster_keys = list(client.scan_iter(match=keys.index_family("cluster"), count=1000))
     assert len(cluster_keys) == len(with_keys), "an empty or orphan cluster"
 
     stories_of_cluster: dict[str, set[str]] = defaultdict(set)
@@ -281,7 +281,7 @@ def assert_exactly_once(client: redis.Redis, prefix: str, pages: list[SyntheticP
 
     numbers = {int(seq) for _, seq, _ in rows.values()}
     assert len(numbers) == len(ids), "two articles share an index number"
-    assert int(client.get(f"{keys.prefix}seq") or 0) == len(ids), "an article was numbered twice"
+    assert int(client.get(keys.index("seq")) or 0) == len(ids), "an article was numbered twice"
     found = audit(client, keys.prefix)
     assert found.records == numbers == set(found.filed)
     # Each article under one key per band and its exact hash (and its translation keys, when translation
@@ -304,11 +304,8 @@ def assert_exactly_once(client: redis.Redis, prefix: str, pages: list[SyntheticP
 def filed_twice(client: redis.Redis, keys: Keys) -> list[tuple[bytes, bytes, int]]:
     """(bucket, 4-byte key, article number) for every article filed more than once under one key of the
     band tables (a key's numbers may go on in continuation fields: key + 2-byte chunk number)."""
-    pool = client.connection_pool
-    raw = redis.Redis(connection_pool=redis.ConnectionPool(
-        connection_class=pool.connection_class, **{**pool.connection_kwargs, "decode_responses": False}))
     twice = []
-    try:
+    with undecoded(client) as raw:
         for bucket in raw.scan_iter(match=keys.index_family("lsh").encode(), count=1000):
             if bucket.endswith(b":meta"):
                 continue
@@ -317,8 +314,6 @@ def filed_twice(client: redis.Redis, keys: Keys) -> list[tuple[bytes, bytes, int
                 numbers[field[:4]].update(int.from_bytes(value[i:i + 4], "big")
                                           for i in range(0, len(value), 4))
             twice += [(bucket, key, n) for key, counts in numbers.items() for n, c in counts.items() if c > 1]
-    finally:
-        raw.connection_pool.disconnect()
     return twice
 
 

@@ -62,8 +62,13 @@ def test_four_processes_build_exactly_the_expected_clusters(client, prefix):
     for proc in procs:
         proc.join(120)
         assert proc.exitcode == 0
+    assert_expected_clusters(client, prefix)
 
-    store = Store(client)
+
+def assert_expected_clusters(client, prefix: str) -> None:
+    """Every story of pages() in one cluster of its own, its earliest copy in the feed, each article filed
+    once in the band tables."""
+    store = Store(client, prefix)
     ids = client.zrange(store.keys.articles, 0, -1)
     assert len(ids) == len(pages())
     stories_of_cluster, clusters_of_story = defaultdict(set), defaultdict(set)

@@ -8,6 +8,7 @@ from newssieve.cli.expire import expire
 from newssieve.models import Article, Page
 from newssieve.store.articles import Store
 from newssieve.store.retention import expire_older_than
+from newssieve.store.story_index import StoryIndex
 from tests.test_story_index import add, assert_filed_once, story
 
 NOW = 1_800_000_000.0
@@ -80,3 +81,15 @@ def test_expire_command_counts_then_removes(client):
     assert done.exit_code == 0 and "removed 3 articles" in done.output
     assert Store(client).article_count() == 0
     assert runner.invoke(expire, ["--older-than", "soon"]).exit_code == 2
+
+
+def test_a_run_stopped_after_the_index_forgot_an_article_is_finished_by_the_next(client):
+    """Retention's steps are apart (on a Redis Cluster, in different slots): each is safe to repeat."""
+    store = Store(client)
+    aid, _ = add(client, "http://a/half", story(40), 100.0)
+    first_seen(client, aid, 40)
+    assert StoryIndex(client).forget_many([aid]) == 1  # the first step of a run that stopped there
+    assert client.exists(store.keys.article(aid)) and not client.exists(store.keys.entry(aid))
+    assert expire_older_than(30 * DAY, now=NOW) == 1
+    assert not client.exists(store.keys.article(aid)) and client.zscore(store.keys.articles, aid) is None
+    assert not client.zcard(store.keys.site("s")) and store.feed_ids("all") == []

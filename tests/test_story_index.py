@@ -263,13 +263,14 @@ def test_a_story_of_one_article_has_no_cluster_keys_until_a_copy_joins(client):
     assert store.feed_ids("all") == [aid] and store.feed_ids("local") == [aid]
 
 
-def test_removing_or_purging_an_article_alone_in_its_story_takes_it_out_of_its_feeds(client):
+def test_removing_or_forgetting_an_article_alone_in_its_story_takes_it_out_of_its_feeds(client):
     store = Store(client)
     kept, _ = add(client, "http://a/kept", story(32), 100.0, feeds=("all", "local"))
     removed, _ = add(client, "http://a/removed", story(33), 200.0, feeds=("all", "local"))
     purged, _ = add(client, "http://a/purged", story(34), 300.0, feeds=("all",))
     index = StoryIndex(client)
-    assert index.remove(removed) and index.purge(purged, cutoff=float("inf"))
+    assert index.remove(removed) and index.forget_many([purged]) == 1
+    assert not client.exists(store.keys.entry(purged)) and client.exists(store.keys.entry(removed))
     assert store.feed_ids("all") == [kept] and store.feed_ids("local") == [kept]
     assert store.cluster_members(removed) == [] and store.cluster_members(purged) == []
     assert not client.keys(f"{store.keys.prefix}cluster:*") and not client.keys(f"{store.keys.prefix}rep:*")

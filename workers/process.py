@@ -187,17 +187,20 @@ class PageProcessor:
     def _commit(self, items: list[_Stored]) -> list[tuple[object, list | None]]:
         """The one MULTI/EXEC: per item, its record, its index call (remove for an empty article), the
         boilerplate re-check and leaving the pending pages. (index reply, re-check reply or None) per item.
+        On a Redis Cluster those commands span slots, so they go without MULTI, and the pages leave the
+        pending ones in a second round trip once the rest has succeeded (they stay pending otherwise).
 
         NOSCRIPT (a restarted Redis lost the scripts): load them and send it all again; storing and indexing
         are idempotent."""
+        cluster = self.store.keys.on_cluster
         for attempt in (1, 2):
-            pipe = self.store.client.pipeline(transaction=True)
+            pipe = self.store.client.pipeline(transaction=not cluster)
             layout = []
             for item in items:
                 item.aid = self.store.save_on(pipe, item.page, item.article, exact_hash=item.fp.exact_hash,
                                               shingles=item.fp.shingles, feeds=item.feeds,
                                               published=item.published)
-                at = len(pipe.command_stack)
+                at = len(pipe)
                 if item.article.is_empty:
                     self.index.remove_on(pipe, item.aid)
                 else:
@@ -205,7 +208,7 @@ class PageProcessor:
                                         item.fp.exact_hash, item.published, item.feeds, item.entry)
                 item.recheck = Recheck() if item.article.is_empty or item.stage is not Stage.STORE else \
                     self.boilerplate.recheck_on(pipe, item.page.site, item.article.paragraphs)
-                if item.done:
+                if item.done and not cluster:
                     self.pending.done_on(pipe, item.aid, item.filed_at)
                 layout.append(at)
             replies = pipe.execute(raise_on_error=False)
@@ -215,10 +218,27 @@ class PageProcessor:
             for reply in replies:
                 if isinstance(reply, Exception):
                     raise reply
+            if cluster:
+                self._leave_pending([item for item in items if item.done])
             # `at`: where the index reply sits, after the record's commands; the re-check follows it
             return [(replies[at], replies[at + 1:at + 1 + item.recheck.commands] if item.recheck.commands
                      else None) for item, at in zip(items, layout, strict=True)]
         raise AssertionError("unreachable")
+
+    def _leave_pending(self, items: list[_Stored]) -> None:
+        """The second round trip of a commit on a Redis Cluster (see _commit): one transaction, as the
+        pending pages' keys share a slot."""
+        for attempt in (1, 2):
+            pipe = self.store.client.pipeline(transaction=True)
+            for item in items:
+                self.pending.done_on(pipe, item.aid, item.filed_at)
+            try:
+                pipe.execute()
+                return
+            except redis.exceptions.NoScriptError:  # a restarted node lost the script: load it, once
+                if attempt == 2:
+                    raise
+                self.pending.load_script()
 
     def _settle(self, item: _Stored, index_reply, commit_share: float) -> ProcessResult:
         """Count the stored article and link its verified translations."""

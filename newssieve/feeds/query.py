@@ -5,7 +5,8 @@ time); the story's other members are in `cluster:{id}`. Filters (`site`,
 `lang`) apply to the canonical article. Pages continue from an opaque cursor
 (see zscan), so they stay correct while new articles arrive. The articles of a
 page and their copies are read in one call each (Store.feed_rows, Store.copies). Each copy
-says how it matches its entry (feeds/matches.py).
+says how it matches its entry (feeds/matches.py). On a Redis Cluster, where one script cannot read
+across slots, every page takes the path of a filtered one (pipelined reads) and is rendered each time.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ class FeedReader:
 
     def page(self, name: str, query: FeedQuery) -> FeedPage:
         feed = self.feed_def(name)
-        if not query.filtered:
+        if not (query.filtered or self.keys.on_cluster):
             return self._whole_page(feed, query)
         entries, last, more = self._scan(name, query)
         self._attach_copies(entries, query.copies)
@@ -171,7 +172,7 @@ class FeedReader:
         with copy details (their similarities are read elsewhere): those are rendered each time.
         """
         feed = self.feed_def(name)
-        if query.filtered or query.copies:
+        if query.filtered or query.copies or self.keys.on_cluster:
             return render(self.page(name, query))
         key, held = self._held(feed, query, render)
         args = _page_args(self.keys.prefix, feed.name, query, held[0] if held else "")
@@ -189,7 +190,7 @@ class FeedReader:
         and a busy page costs about one call per round trip instead of one per request.
         """
         feed = self.feed_def(name)
-        if query.filtered or query.copies:
+        if query.filtered or query.copies or self.keys.on_cluster:
             return await to_thread.run_sync(lambda: render(self.page(name, query)))
         key = (feed.name, feed.title, query, render)
         state = self._loop_state()

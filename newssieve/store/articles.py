@@ -241,8 +241,9 @@ class Store(KeyOwner):
 
     def save_article(self, page: Page, article: Article, *, exact_hash: str, shingles: int,
                      feeds: list[str], published: float) -> str:
-        """Write the article record and its site entry; returns the article id."""
-        pipe = self.client.pipeline(transaction=True)
+        """Write the article record and its site entry; returns the article id (one MULTI/EXEC; on a Redis
+        Cluster, where the three keys are in different slots, one pipelined round trip)."""
+        pipe = self.client.pipeline(transaction=not self.keys.on_cluster)
         aid = self.save_on(pipe, page, article, exact_hash=exact_hash, shingles=shingles, feeds=feeds,
                            published=published)
         pipe.execute()
@@ -269,6 +270,22 @@ class Store(KeyOwner):
         pipe.zadd(self.keys.site(page.site), {aid: published})
         pipe.zadd(self.keys.articles, {aid: now}, nx=True)
         return aid
+
+    def delete(self, ids: list[str]) -> int:
+        """Delete the records and their site entries, then their places in `articles` (retention, after
+        the story index forgot them); returns how many were listed there."""
+        if not ids:
+            return 0
+        sites = self.client.pipeline(transaction=False)
+        for aid in ids:
+            sites.hget(self.keys.article(aid), "site")
+        pipe = self.client.pipeline(transaction=False)
+        for aid, site in zip(ids, sites.execute(raise_on_error=False), strict=True):
+            if isinstance(site, str):
+                pipe.zrem(self.keys.site(site), aid)
+            pipe.delete(self.keys.article(aid))
+        pipe.execute(raise_on_error=False)  # a site key of the wrong type: the record goes all the same
+        return self.client.zrem(self.keys.articles, *ids)
 
     # -- reading ---------------------------------------------------------------
 
@@ -374,13 +391,21 @@ class Store(KeyOwner):
         return [row for row in self.rows(ids, fields) if row is not None]
 
     def feed_rows(self, ids: list[str], fields: tuple[str, ...]) -> list[dict | None]:
-        """rows() in one call to Redis (feed_rows.lua): a feed page's articles."""
+        """rows() in one call to Redis (feed_rows.lua): a feed page's articles. On a Redis Cluster, where
+        one script cannot read across slots, rows() itself (one pipelined round trip a node)."""
+        if self.keys.on_cluster:
+            return self.rows(ids, fields)
         found = self._feed_rows("rows", fields, ids)
         return [self._script_row(aid, fields, values) for aid, values in zip(ids, found, strict=True)]
 
     def copies(self, stories: list[tuple[str, str | None]], fields: tuple[str, ...]) -> list[list[dict]]:
         """For each (article id, cluster id): the fields of the cluster's other members, earliest
-        published first, in one call to Redis (feed_rows.lua)."""
+        published first, in one call to Redis (feed_rows.lua; on a Redis Cluster, two pipelined reads)."""
+        if self.keys.on_cluster:
+            members = self.cluster_ids([cluster or aid for aid, cluster in stories])
+            others = [[m for m in ids if m != aid] for (aid, _), ids in zip(stories, members, strict=True)]
+            rows = iter(self.rows([m for ids in others for m in ids], fields))
+            return [[row for row in islice(rows, len(ids)) if row is not None] for ids in others]
         pairs = [value for aid, cluster in stories for value in (aid, cluster or aid)]
         found = self._feed_rows("copies", fields, pairs)
         return [self._script_copies(cluster or aid, fields, members)

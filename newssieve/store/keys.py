@@ -1,9 +1,9 @@
 """The name of every Redis key newssieve reads or writes, under the configured prefix.
 
 Python code builds key names only here. Two Lua scripts build the same names from the
-prefix inside Redis (story_index.lua and feed_rows.lua, for standalone Redis, where a
-script may touch keys it was not given): their layouts are listed at the top of each and
-must match the names below. Celery's own keys (its queue lists and the unacknowledged
+prefix inside Redis (story_index.lua, from the index's prefix: every key it touches is in the
+slot of the one key it is given; feed_rows.lua, on one Redis only): their layouts are listed at
+the top of each and must match the names below. Celery's own keys (its queue lists and the unacknowledged
 messages) live under the prefix too, named as kombu names them.
 """
 
@@ -13,7 +13,7 @@ import hashlib
 
 import redis
 
-from newssieve.redis_conn import get_client
+from newssieve.redis_conn import get_client, is_cluster
 from newssieve.settings import get_settings
 
 # kombu's Redis transport keeps a queue's priority levels in lists named queue + this + level.
@@ -21,9 +21,24 @@ PRIORITY_SEPARATOR = "\x06\x16"
 PRIORITY_LEVELS = range(1, 10)
 
 
+INDEX_TAG = "{index}:"
+OPS_TAG = "{ops}:"
+
+
 class Keys:
-    def __init__(self, prefix: str | None = None):
-        self.prefix = prefix if prefix is not None else get_settings().prefix
+    """Key names. On a Redis Cluster (`on_cluster`; by default, whether the configured URL names one), the
+    story index's keys share one hash slot, `{index}`, so that its script can touch them all in one
+    atomic call, and the pipeline's own bookkeeping (pending pages, dead letters, counters, crawl
+    locks, ...) shares another, `{ops}`, so that its transactions stay single-slot; article records and
+    sites spread over the slots, and a site's paragraph counts share its own (`{site}`). On one Redis,
+    names carry no tags (the layout is the same)."""
+
+    def __init__(self, prefix: str | None = None, cluster: bool | None = None):
+        settings = get_settings()
+        self.prefix = prefix if prefix is not None else settings.prefix
+        self.on_cluster = settings.redis_cluster if cluster is None else cluster
+        self.index_prefix = self.prefix + (INDEX_TAG if self.on_cluster else "")
+        self.ops_prefix = self.prefix + (OPS_TAG if self.on_cluster else "")
 
     # -- articles and stories (articles.py, story_index.lua, feed_rows.lua) --------------------------
 
@@ -37,7 +52,7 @@ class Keys:
 
     def feed(self, name: str) -> str:
         """zset of canonical article ids (one per story) scored by published time."""
-        return f"{self.prefix}feed:{name}"
+        return f"{self.index_prefix}feed:{name}"
 
     @property
     def articles(self) -> str:
@@ -47,24 +62,24 @@ class Keys:
     def entry(self, article_id: str) -> str:
         """hash: the article's place in the story index (its number, cluster and match; written by
         story_index.lua only, read by store/articles.py)."""
-        return f"{self.prefix}entry:{article_id}"
+        return f"{self.index_prefix}entry:{article_id}"
 
     def cluster(self, cluster_id: str) -> str:
         """zset of member article ids scored by published time."""
-        return f"{self.prefix}cluster:{cluster_id}"
+        return f"{self.index_prefix}cluster:{cluster_id}"
 
     def rep(self, cluster_id: str) -> str:
         """hash feed name -> the cluster's representative article in that feed (see story_index.lua)."""
-        return f"{self.prefix}rep:{cluster_id}"
+        return f"{self.index_prefix}rep:{cluster_id}"
 
     def index(self, name: str) -> str:
         """The story index's own keys (lsh:{n}, lsh:meta, rec:{n}, xrec:{n}, seq): see story_index.lua."""
-        return f"{self.prefix}{name}"
+        return f"{self.index_prefix}{name}"
 
     def index_family(self, family: str) -> str:
         """SCAN pattern for one family of the story index's keys: "lsh" (band tables), "rec" (records),
         "xrec" (translation records) or "cluster"."""
-        return f"{self.prefix}{family}:*"
+        return f"{self.index_prefix}{family}:*"
 
     def boiler(self, site: str, bucket: int) -> str:
         """hash: one bucket of the site's paragraph counts (store/paragraph_counts.py); `{site}` is a hash
@@ -81,77 +96,77 @@ class Keys:
     @property
     def pending(self) -> str:
         """hash article id -> the JSON page sent to the process queue and not yet stored."""
-        return f"{self.prefix}pending"
+        return f"{self.ops_prefix}pending"
 
     @property
     def pending_since(self) -> str:
         """zset of pending article ids scored by when they were (last) sent."""
-        return f"{self.prefix}pending:since"
+        return f"{self.ops_prefix}pending:since"
 
     @property
     def dead(self) -> str:
         """hash letter id -> the JSON dead letter."""
-        return f"{self.prefix}dead"
+        return f"{self.ops_prefix}dead"
 
     @property
     def dead_order(self) -> str:
         """zset of dead letter ids scored by failure time."""
-        return f"{self.prefix}dead:order"
+        return f"{self.ops_prefix}dead:order"
 
     def counters(self, stage: str) -> str:
         """hash counter -> total, of one stage (store/stats.py)."""
-        return f"{self.prefix}stats:{stage}"
+        return f"{self.ops_prefix}stats:{stage}"
 
     def minute_counters(self, stage: str, minute: int) -> str:
         """hash counter -> count in one minute (minutes since the epoch), of one stage."""
-        return f"{self.prefix}stats:{stage}:m{minute}"
+        return f"{self.ops_prefix}stats:{stage}:m{minute}"
 
     @property
     def stages(self) -> str:
         """set of the stage names that recorded counters."""
-        return f"{self.prefix}stats:_stages"
+        return f"{self.ops_prefix}stats:_stages"
 
     @property
     def site_counters(self) -> str:
         """hash "{counter}:{site}" -> total: pages, stored, duplicates, errors per site (store/stats.py)."""
-        return f"{self.prefix}stats:_sites"
+        return f"{self.ops_prefix}stats:_sites"
 
     @property
     def latencies(self) -> str:
         """hash "{name}:{bucket bound}", "{name}:sum", "{name}:count": latency histograms (store/stats.py)."""
-        return f"{self.prefix}stats:_latency"
+        return f"{self.ops_prefix}stats:_latency"
 
     @property
     def data_errors(self) -> str:
         """string: how many malformed records readers skipped (store/data_errors.py)."""
-        return f"{self.prefix}data_errors"
+        return f"{self.ops_prefix}data_errors"
 
     @property
     def data_errors_latest(self) -> str:
         """zset of the latest malformed records skipped (JSON {key, why}) scored by when."""
-        return f"{self.prefix}data_errors:latest"
+        return f"{self.ops_prefix}data_errors:latest"
 
     # -- crawls -------------------------------------------------------------------------------------
 
     def crawl_lock(self, site: str) -> str:
-        return f"{self.prefix}crawl:{site}:lock"
+        return f"{self.ops_prefix}crawl:{site}:lock"
 
     def crawl_runs(self, site: str) -> str:
-        return f"{self.prefix}crawl:{site}:runs"
+        return f"{self.ops_prefix}crawl:{site}:runs"
 
     def crawl_cancel(self, site: str) -> str:
         """string with an expiry: the run id of the site's crawl asked to stop (store/crawl_runs.py)."""
-        return f"{self.prefix}crawl:{site}:cancel"
+        return f"{self.ops_prefix}crawl:{site}:cancel"
 
     @property
     def status_history(self) -> str:
         """zset of one JSON status sample per minute, scored by the minute (store/status_history.py)."""
-        return f"{self.prefix}status:history"
+        return f"{self.ops_prefix}status:history"
 
     def http(self, url: str) -> str:
         """hash of one listing document's HTTP validators (crawler/state.py), named by a hash of its URL."""
         digest = hashlib.blake2b(url.encode("utf-8"), digest_size=12).hexdigest()
-        return f"{self.prefix}http:{digest}"
+        return f"{self.ops_prefix}http:{digest}"
 
     # -- Celery's keys, as kombu's Redis transport names them -----------------------------------------
 
@@ -179,12 +194,12 @@ class Keys:
     @property
     def oom(self) -> str:
         """hash: when a worker first and last met Redis's maxmemory, and how often (store/memory.py)."""
-        return f"{self.prefix}redis:oom"
+        return f"{self.ops_prefix}redis:oom"
 
     @property
     def write_probe(self) -> str:
         """string with a short expiry: a worker's test write (is Redis taking writes?)."""
-        return f"{self.prefix}redis:probe"
+        return f"{self.ops_prefix}redis:probe"
 
 
 class KeyOwner:
@@ -192,4 +207,4 @@ class KeyOwner:
 
     def __init__(self, client: redis.Redis | None = None, prefix: str | None = None):
         self.client = client or get_client()
-        self.keys = Keys(prefix)
+        self.keys = Keys(prefix, cluster=is_cluster(self.client))

@@ -12,6 +12,7 @@ import time
 from dataclasses import asdict, dataclass
 
 import redis
+from redis.cluster import RedisCluster
 
 from newssieve.store.keys import KeyOwner
 
@@ -34,18 +35,32 @@ class MemoryState:
 
 class RedisMemory(KeyOwner):
     def state(self) -> MemoryState:
-        info = self.client.info("memory")
-        used = int(info.get("used_memory", 0)) - int(info.get("mem_not_counted_for_evict", 0))
-        return MemoryState(used=used, limit=int(info.get("maxmemory", 0)),
-                           policy=str(info.get("maxmemory_policy", "?")), oom_refusals=self._oom_refusals())
+        """The server's memory; on a Redis Cluster, the masters' added up, and full when one of them is
+        (its slots refuse writes), as if it were the fullest master, of the same size."""
+        nodes = self._per_node("memory")
+        used = [int(i.get("used_memory", 0)) - int(i.get("mem_not_counted_for_evict", 0)) for i in nodes]
+        limits = [int(i.get("maxmemory", 0)) for i in nodes]
+        policy = next((str(i.get("maxmemory_policy")) for i in nodes if i.get("maxmemory_policy")), "?")
+        states = [MemoryState(u, limit, policy, 0) for u, limit in zip(used, limits, strict=True)]
+        if any(state.full for state in states):
+            fullest = max(states, key=lambda state: state.used / state.limit if state.limit else 0)
+            used, limits = [fullest.used * len(nodes)], [fullest.limit * len(nodes)]
+        return MemoryState(used=sum(used), limit=sum(limits) if all(limits) else 0, policy=policy,
+                           oom_refusals=self._oom_refusals())
+
+    def _per_node(self, section: str) -> list[dict]:
+        """INFO `section` of the server, or of each master of a cluster."""
+        if not self.keys.on_cluster:
+            return [self.client.info(section)]
+        return list(self.client.info(section, target_nodes=RedisCluster.PRIMARIES).values())
 
     def _oom_refusals(self) -> int:
         try:
-            stats = self.client.info("errorstats")  # Redis 6.2 and later
+            nodes = self._per_node("errorstats")  # Redis 6.2 and later
         except redis.ResponseError:
             return 0
-        entry = stats.get("errorstat_OOM")
-        return int(entry.get("count", 0)) if isinstance(entry, dict) else 0
+        entries = (stats.get("errorstat_OOM") for stats in nodes)
+        return sum(int(entry.get("count", 0)) for entry in entries if isinstance(entry, dict))
 
     def takes_writes(self) -> bool:
         """A test write: False while Redis refuses writes for lack of memory."""

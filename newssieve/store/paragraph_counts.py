@@ -28,6 +28,7 @@ from functools import cached_property
 
 import redis
 
+from newssieve.redis_conn import register_script
 from newssieve.store.keys import KeyOwner
 
 BUCKETS = 64
@@ -140,7 +141,7 @@ class ParagraphCounts(KeyOwner):
         super().__init__(client, prefix)
         self.min_pages = min_pages
         self.bucket_cap = max(2, math.ceil(max_entries / BUCKETS))
-        self._observe = self.client.register_script(OBSERVE)
+        self._observe = register_script(self.client, OBSERVE)
 
     def place(self, site: str, paragraph_key: str) -> tuple[str, bytes]:
         """(key, field) where a site's count of a paragraph lives."""
@@ -153,8 +154,8 @@ class ParagraphCounts(KeyOwner):
         buckets = list(dict.fromkeys(key for key, _ in places))
         at = {key: n for n, key in enumerate(buckets, 1)}
         args = [item for key, field in places for item in (at[key], field)]
-        pipe.evalsha(self._observe.sha, len(buckets), *buckets, page_id, self.min_pages, self.bucket_cap,
-                     *args)
+        pipe.execute_command("EVALSHA", self._observe.sha, len(buckets), *buckets, page_id, self.min_pages,
+                             self.bucket_cap, *args)  # not pipe.evalsha: a cluster pipeline refuses it
 
     def load_script(self) -> None:
         """After NOSCRIPT (a restarted Redis): counting is once per page, so the calls may run again."""

@@ -28,6 +28,7 @@ from celery import Celery
 
 from newssieve.ids import article_id
 from newssieve.models import Page
+from newssieve.redis_conn import queue_script, register_script
 from newssieve.store.keys import KeyOwner
 from newssieve.taskqueue import PROCESS_PAGE, PROCESS_PENDING, PROCESS_QUEUE
 
@@ -57,7 +58,11 @@ return 0
 class PendingPages(KeyOwner):
     def __init__(self, client=None, prefix: str | None = None):
         super().__init__(client, prefix)
-        self._leave_if_filed_at = self.client.register_script(LEAVE_IF_FILED_AT)
+        self._leave_if_filed_at = register_script(self.client, LEAVE_IF_FILED_AT)
+
+    def load_script(self) -> None:
+        """After NOSCRIPT (a restarted Redis node)."""
+        self._leave_if_filed_at.sha = self.client.script_load(LEAVE_IF_FILED_AT)
 
     def add(self, page: Page) -> str:
         aid = article_id(page.canonical_url)
@@ -103,7 +108,7 @@ class PendingPages(KeyOwner):
         `filed_at` (a page read by get_many), only if the page was not filed again since."""
         if filed_at is not None:
             keys = [self.keys.pending, self.keys.pending_since]
-            self._leave_if_filed_at(keys=keys, args=[aid, repr(filed_at)], client=pipe)
+            queue_script(pipe, self._leave_if_filed_at, keys, [aid, repr(filed_at)])
             return
         pipe.hdel(self.keys.pending, aid)
         pipe.zrem(self.keys.pending_since, aid)

@@ -1,9 +1,12 @@
 """Retention: forget articles first seen before a cutoff, with every key that refers to them.
 
-Each article goes in one atomic call (StoryIndex.purge): its band-table entries and
-record, its cluster membership (a new canonical takes over where it represented the
-story in a feed), its site and feed entries, and its article hash. The band table
-does not shrink back after a large expiry; it keeps the buckets of its peak size.
+A batch goes in three steps, each safe to repeat: the story index forgets each article in one atomic
+call (StoryIndex.forget_many: its band-table entries and records, its cluster membership -- a new
+canonical takes over where it represented the story in a feed -- its feed entries and its entry);
+then its article record and site entry go; then its place in `articles`, last, so that a run stopped
+half-way lists what it left for the next run to finish. The steps are apart because on a Redis
+Cluster the index, the records and `articles` are in different slots. The band table does not
+shrink back after a large expiry; it keeps the buckets of its peak size.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import time
 import redis
 
 from newssieve.redis_conn import get_client
+from newssieve.store.articles import Store
 from newssieve.store.keys import Keys
 from newssieve.store.story_index import StoryIndex
 
@@ -23,15 +27,15 @@ def expire_older_than(seconds: float, *, client: redis.Redis | None = None, pref
                       now: float | None = None) -> int:
     """Remove articles first seen more than `seconds` ago; returns how many were removed."""
     client = client or get_client()
-    keys = Keys(prefix)
-    index = StoryIndex(client, keys.prefix)
+    store = Store(client, prefix)
+    index = StoryIndex(client, store.keys.prefix)
     cutoff = (time.time() if now is None else now) - seconds
     removed = 0
     while True:
-        ids = client.zrangebyscore(keys.articles, "-inf", f"({cutoff}", start=0, num=BATCH)
-        purged = index.purge_many(ids, cutoff)
-        removed += purged
-        if len(ids) < BATCH or not purged:
+        ids = client.zrangebyscore(store.keys.articles, "-inf", f"({cutoff}", start=0, num=BATCH)
+        index.forget_many(ids)
+        removed += store.delete(ids)
+        if len(ids) < BATCH:
             return removed
 
 

@@ -2,7 +2,7 @@
 -- representatives, updated in ONE atomic call per article so that concurrent
 -- workers can never miss each other's copies.
 --
--- Layout (all under the prefix; standalone Redis, not Redis Cluster):
+-- Layout (all under the index's prefix; see store/keys.py):
 --   lsh:{n}      band table bucket, a hash kept listpack-encoded. Field: a 4-byte key
 --                (per LSH band: sha1 of band number and the band's rows, cut to 32 bits;
 --                plus one key from the exact text hash); value: the 4-byte numbers of the
@@ -28,9 +28,10 @@
 --   seq          the article number counter.
 --   entry:{id}   hash: the article's place in the index: seen_seq (its number), cluster, match,
 --                match_kind, jaccard, containment, and the published_ts and feeds it was indexed
---                with. The index reads and writes no article record (article:{id}), except purge,
---                which deletes it with the rest: every other key it touches is one of the above,
---                under the prefix.
+--                with. The index reads and writes no article record (article:{id}): every key it
+--                touches is one of the above, under the prefix it is given (ARGV[2]; on a Redis
+--                Cluster that prefix holds a hash tag, so they all share the slot of KEYS[1], lsh:meta,
+--                which the call is sent to).
 --   cluster:{c}  zset of members by published time; rep:{c} feed -> representative.
 --                A cluster is named after the article that started it. An article that
 --                matches members of several clusters merges them into the largest.
@@ -62,7 +63,7 @@
 --   link:       [8..] ids of verified translations: merge their clusters with the article's
 --               (into the largest) -> {cluster, merged, canonical}
 --   remove:     -> 1 when the article was indexed
---   purge:      [8] cutoff: remove the article and every key of it if first seen before
+--   forget:     remove (retention) and drop the entry -> 1 when the article had either
 --   similarity: [8..] article ids in pairs -> estimated jaccard per pair ('' if unknown)
 --   implicit:   [8] 'apply' or 'check': the keys of cluster `id` (the article id), written before a story of
 --               one article was left implicit, are dropped if its only member is that article -> 1 if so
@@ -792,16 +793,9 @@ local function link()
   return {cid, merged, redis.call('HGET', p .. 'rep:' .. cid, 'all') or id}
 end
 
-local function purge()
-  local first_seen = tonumber(redis.call('ZSCORE', p .. 'articles', id))
-  if first_seen and first_seen >= tonumber(ARGV[8]) then return 0 end
-  remove()
-  local akey = p .. 'article:' .. id
-  local site = redis.call('HGET', akey, 'site')
-  if site then redis.call('ZREM', p .. 'site:' .. site, id) end
-  redis.call('DEL', akey, ekey)
-  redis.call('ZREM', p .. 'articles', id)
-  return 1
+local function forget()
+  local indexed = remove()
+  return indexed + redis.call('DEL', ekey) > 0 and 1 or 0
 end
 
 -- `newssieve migrate`: a lone founder's cluster keys, from before such clusters were left implicit.
@@ -818,7 +812,8 @@ local function forget_keys(apply)
 end
 
 -- `newssieve migrate`: the article's index fields, kept in its record before entries, moved to its entry
--- (one written since by a worker wins). -> 1 if it had any.
+-- (one written since by a worker wins). -> 1 if it had any. One Redis only (the one mode that reads a
+-- record): that layout is older than Redis Cluster support.
 local MOVED = {'seen_seq', 'cluster', 'match', 'match_kind', 'jaccard', 'containment'}
 local function move_entry(apply)
   local akey = p .. 'article:' .. id
@@ -850,7 +845,7 @@ end
 if mode == 'index' then return index() end
 if mode == 'link' then return link() end
 if mode == 'remove' then return remove() end
-if mode == 'purge' then return purge() end
+if mode == 'forget' then return forget() end
 if mode == 'similarity' then return similarity() end
 if mode == 'implicit' then return forget_keys(ARGV[8] == 'apply') end
 if mode == 'move' then return move_entry(ARGV[8] == 'apply') end

@@ -66,6 +66,7 @@ from pathlib import Path
 import numpy as np
 import redis
 
+from newssieve.redis_conn import is_cluster, queue_script, register_script, undecoded
 from newssieve.settings import Settings, get_settings
 from newssieve.store.keys import Keys
 
@@ -140,23 +141,29 @@ class StoryIndex:
             raise ValueError("lsh_bands x lsh_rows must not exceed minhash_perm")
         self.client = client
         self.prefix = prefix if prefix is not None else settings.prefix
+        self.keys = Keys(self.prefix, cluster=is_cluster(client))
         self.settings = settings
-        self._script = client.register_script(SCRIPT)
+        self._script = register_script(client, SCRIPT)
 
     def _call(self, mode: str, article_id: str, *args, client=None):
+        """One call of the script, sent (on a Redis Cluster) to the slot of the index's keys."""
         s = self.settings
-        args = [mode, self.prefix, article_id, s.minhash_perm, s.lsh_bands, s.lsh_rows, s.lsh_bucket_fields,
-                *args]
-        if isinstance(client, _Raw):
-            return client.pipe.evalsha(self._script.sha, 0, *args)
-        return self._script(args=args, client=client)
+        args = [mode, self.keys.index_prefix, article_id, s.minhash_perm, s.lsh_bands, s.lsh_rows,
+                s.lsh_bucket_fields, *args]
+        meta = self.keys.index("lsh:meta")
+        if isinstance(client, _Raw):  # not pipe.evalsha: a cluster pipeline refuses it
+            return client.pipe.execute_command("EVALSHA", self._script.sha, 1, meta, *args)
+        if client is None:
+            return self._script(keys=[meta], args=args)
+        queue_script(client, self._script, [meta], args)
+        return None
 
     def index(self, article_id: str, signature: bytes, shingles: int, exact_hash: str,
               published_ts: float, feeds: list[str], translation: TranslationEntry | None = None,
               ) -> IndexResult:
         """Find the article's copies and file it in their cluster (or a new one), atomically.
 
-        The article's hash (published_ts, feeds) must be written first. With a translation entry,
+        With a translation entry,
         the article is filed for cross-language matching too, and the result lists the candidates
         to verify and `link`.
         """
@@ -224,30 +231,30 @@ class StoryIndex:
         """Take an article out of the band tables, its cluster and the feeds (a new canonical is chosen)."""
         return bool(self._call("remove", article_id))
 
-    def purge(self, article_id: str, cutoff: float) -> bool:
-        """Remove every key of an article first seen before `cutoff`: index, cluster, feeds, site, record."""
-        return bool(self._call("purge", article_id, cutoff))
-
-    def purge_many(self, article_ids: list[str], cutoff: float) -> int:
-        """purge() each article, pipelined (each purge is still one atomic call); returns how many went."""
+    def forget_many(self, article_ids: list[str]) -> int:
+        """Take each article out of the index (as remove() does) and drop its entry, pipelined (one atomic
+        call an article; retention); returns how many were indexed or had an entry."""
         pipe = self.client.pipeline(transaction=False)
         for aid in article_ids:
-            self._call("purge", aid, cutoff, client=pipe)
+            self._call("forget", aid, client=pipe)
         return sum(int(n) for n in pipe.execute()) if article_ids else 0
 
     def forget_lone_cluster_keys(self, apply: bool = False, batch: int = 500) -> tuple[int, int]:
         """`newssieve migrate`: drop the cluster keys of each story of one article named after it, written
         before story_index.lua left such clusters implicit (without `apply`, only count them). Safe while
         workers run (one atomic check and drop a cluster); idempotent. Returns (clusters seen, dropped)."""
-        keys = Keys(self.prefix)
+        keys = self.keys
         return self._each_id("implicit", keys.index_family("cluster"), keys.cluster(""), apply, batch)
 
     def move_entries(self, apply: bool = False, batch: int = 500) -> tuple[int, int]:
         """`newssieve migrate`: move each article's number, cluster and match from its record, where the
         older layout kept them, to its entry (without `apply`, only count them); then mark the index as
         migrated, which lets workers index again. Run it with the older workers stopped (they write the
-        older layout). Idempotent. Returns (article records seen, moved)."""
-        keys = Keys(self.prefix)
+        older layout). Idempotent. Returns (article records seen, moved). A Redis Cluster holds no older
+        layout (newssieve ran on one Redis then): nothing to move."""
+        keys = self.keys
+        if keys.on_cluster:
+            return 0, 0
         family = keys.article("")
         pattern = family.replace("[", "\\[").replace("?", "\\?") + "*"
         seen, moved = self._each_id("move", pattern, family, apply, batch)
@@ -288,15 +295,12 @@ class Audit:
 
 def audit(client: redis.Redis, prefix: str, minhash_perm: int | None = None) -> Audit:
     """Read the whole index (tests and operators; O(index size))."""
-    pool = client.connection_pool
-    raw = redis.Redis(connection_pool=redis.ConnectionPool(
-        connection_class=pool.connection_class, **{**pool.connection_kwargs, "decode_responses": False}))
-    keys = Keys(prefix)
+    keys = Keys(prefix, cluster=is_cluster(client))
     fields_per_record = 1 + -(-2 * (minhash_perm or get_settings().minhash_perm) // CHUNK)
     filed: Counter = Counter()
     records: set[int] = set()
     translations: set[int] = set()
-    try:
+    with undecoded(client) as raw:
         for key in raw.scan_iter(match=keys.index_family("lsh").encode(), count=1000):
             if not key.endswith(b":meta"):
                 for value in raw.hvals(key):
@@ -307,8 +311,6 @@ def audit(client: redis.Redis, prefix: str, minhash_perm: int | None = None) -> 
         for key in raw.scan_iter(match=keys.index_family("xrec").encode(), count=1000):
             bucket = int(key.rsplit(b":", 1)[1])
             translations.update(bucket * XRECORDS_PER_BUCKET + int(f) // XCHUNKS for f in raw.hkeys(key))
-    finally:
-        raw.connection_pool.disconnect()
     return Audit(filed, records, translations)
 
 

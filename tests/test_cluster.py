@@ -1,0 +1,254 @@
+"""newssieve on a real 3-master Redis Cluster (tests/cluster_support.py): the pipeline, concurrent
+indexing and the feeds give what they give on one Redis, with the records spread over the nodes and
+the story index in one slot.
+
+The broker stays the test run's own (a cluster cannot be Celery's broker): its Redis, or RabbitMQ.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import subprocess
+import sys
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+import pytest
+import redis
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from redis.cluster import RedisCluster
+
+from demo.network import load_ground_truth
+from newssieve.api.app import create_app
+from newssieve.cli import main
+from newssieve.feeds.query import FeedQuery, FeedReader
+from newssieve.redis_conn import delete_prefix, get_client, redis_url, reset_caches
+from newssieve.settings import PROJECT_ROOT, Settings
+from newssieve.store.articles import Store
+from newssieve.store.keys import Keys
+from newssieve.store.pending import DEEP, PendingPages, send_pages
+from newssieve.store.retention import expire_older_than
+from newssieve.store.stats import Count, Stage, Stats
+from newssieve.taskqueue import PROCESS_QUEUE, make_celery
+from tests.cluster_support import redis_cluster
+from tests.conftest import new_prefix
+from tests.reliability_pages import synthetic_pages
+from tests.reliability_support import assert_exactly_once, stored_count, wait_for
+from tests.test_dedup_concurrency import WORKERS, pages, work
+from tests.test_dedup_concurrency import assert_expected_clusters as assert_race_clusters
+from tests.test_pipeline_roundtrips import _clusters, _records
+from tests.workers_helper import celery_worker
+from workers.process import PageProcessor
+
+ENV = ("NEWSSIEVE_REDIS_URL", "NEWSSIEVE_BROKER_URL", "NEWSSIEVE_PREFIX", "NEWSSIEVE_TRANSLATION_MATCHING")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    with redis_cluster(tmp_path_factory.mktemp("cluster")) as (url, ports):
+        yield url, ports
+
+
+@pytest.fixture
+def environment():
+    """Restores the NEWSSIEVE_ variables these tests change, and the cached settings and client."""
+    saved = {name: os.environ.get(name) for name in ENV}
+    os.environ["NEWSSIEVE_TRANSLATION_MATCHING"] = "false"
+    reset_caches()
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    reset_caches()
+
+
+def use(url: str, prefix: str, broker: str) -> redis.Redis:
+    """This process on `url` under `prefix`, Celery's broker at `broker`."""
+    os.environ.update(NEWSSIEVE_REDIS_URL=url, NEWSSIEVE_PREFIX=prefix, NEWSSIEVE_BROKER_URL=broker)
+    reset_caches()
+    return get_client()
+
+
+@pytest.fixture
+def both(cluster, environment):
+    """(one Redis, its prefix) and (the cluster, its prefix); each emptied after."""
+    broker = os.environ.get("NEWSSIEVE_BROKER_URL") or redis_url()
+    standalone, cluster_url = redis_url(), cluster[0]
+    places = [(standalone, new_prefix()), (cluster_url, new_prefix())]
+    yield places, broker
+    for url, prefix in places:
+        delete_prefix(use(url, prefix, broker), prefix)
+
+
+def process(url: str, prefix: str, broker: str, items) -> tuple[redis.Redis, dict, set, list]:
+    """The pages through the worker's code, in batches as a worker takes them; then what every reader
+    sees: the records, the stories, and the `all` feed's first page with its copies."""
+    client = use(url, prefix, broker)
+    processor = PageProcessor(flush_seconds=60)
+    for start in range(0, len(items), 8):
+        processor.process_many([item.page for item in items[start:start + 8]])
+    processor.close()
+    page = FeedReader().page("all", FeedQuery(limit=50, copies=True))
+    return client, _records(client, prefix), _clusters(client, prefix), page.entries
+
+
+def test_the_pipeline_on_a_cluster_stores_and_clusters_as_on_one_redis(both):
+    places, broker = both
+    items = synthetic_pages(48, seed=21, copy_rate=0.4, run="cluster/")
+    (_, records, clusters, entries), (client, *on_cluster) = [
+        process(url, prefix, broker, items) for url, prefix in places]
+    assert isinstance(client, RedisCluster)
+    assert on_cluster == [records, clusters, entries]
+    assert any(len(members) > 1 for members in clusters) and len(entries) == len(clusters)
+    prefix = places[1][1]
+    assert_exactly_once(client, prefix, items)
+    keys = Keys(prefix)
+    nodes = {client.get_node_from_key(keys.article(aid)).port for aid in records}
+    assert len(nodes) == 3  # the records spread over every master
+    index_keys = [key for family in ("lsh", "rec", "entry", "cluster", "rep", "feed")
+                  for key in client.scan_iter(match=keys.index_family(family), count=1000)]
+    assert {client.keyslot(key) for key in index_keys} == {client.keyslot(keys.index("lsh:meta"))}
+    assert len(index_keys) > len(records)
+
+
+def test_the_api_reads_the_feeds_from_a_cluster(both):
+    places, broker = both
+    items = synthetic_pages(24, seed=22, copy_rate=0.5, run="cluster-api/")
+    bodies = []
+    for url, prefix in places:
+        process(url, prefix, broker, items)
+        with TestClient(create_app()) as api:
+            feed = api.get("/feeds/all", params={"copies": "true", "limit": 10})
+            assert feed.status_code == 200, feed.text
+            first = feed.json()["entries"][0]["id"]
+            bodies.append((feed.json()["entries"], api.get(f"/articles/{first}").json(),
+                           api.get("/", params={"feed": "all"}).text.count('<li class="story"')))
+    assert bodies[0] == bodies[1]
+    assert len(bodies[1][0]) == 10 and bodies[1][2] > 10  # the reader page shows more stories
+
+
+def test_health_status_and_metrics_read_a_cluster(both):
+    places, broker = both
+    url, prefix = places[1]
+    items = synthetic_pages(12, seed=25, run="cluster-status/")
+    process(url, prefix, broker, items)
+    with TestClient(create_app()) as api:
+        health, status, metrics = api.get("/health"), api.get("/status.json"), api.get("/metrics")
+        assert api.get("/status").status_code == 200
+    assert health.status_code == 200 and health.json()["status"] == "ok", health.text
+    assert status.status_code == 200, status.text
+    assert status.json()["totals"]["articles"] == len(items), status.json()["totals"]
+    assert metrics.status_code == 200
+    assert f"newssieve_articles_stored {len(items)}" in metrics.text
+
+
+def test_retention_on_a_cluster_leaves_no_key_of_what_it_expired(both):
+    places, broker = both
+    url, prefix = places[1]
+    items = synthetic_pages(16, seed=23, copy_rate=0.5, run="cluster-expire/")
+    client, *_ = process(url, prefix, broker, items)
+    assert expire_older_than(-60) == len(items)  # everything is older than a minute from now
+    keys = Keys(prefix)
+    left = {key.removeprefix(prefix).split(":")[0].strip("{}")
+            for key in client.scan_iter(match=f"{prefix}*", count=1000)}
+    assert left <= {"index", "ops", "boiler"}, left  # the index's meta and sequence, counters, counts
+    assert not any(client.scan_iter(match=keys.index_family("entry")))
+    assert not any(client.scan_iter(match=keys.article("*")))
+
+
+def test_four_processes_build_exactly_the_expected_clusters_on_a_cluster(cluster, environment):
+    broker = os.environ.get("NEWSSIEVE_BROKER_URL") or redis_url()
+    prefix = new_prefix()
+    client = use(cluster[0], prefix, broker)
+    try:
+        tasks = pages() * 2
+        random.Random(8).shuffle(tasks)
+        ctx = multiprocessing.get_context("spawn")
+        barrier = ctx.Barrier(WORKERS)
+        procs = [ctx.Process(target=work, args=(prefix, cluster[0], tasks[n::WORKERS], barrier))
+                 for n in range(WORKERS)]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.join(120)
+            assert proc.exitcode == 0
+        assert_race_clusters(client, prefix)
+    finally:
+        delete_prefix(client, prefix)
+
+
+def every_page_stored(client, prefix: str, pages: int) -> bool:
+    return stored_count(client, prefix) == pages and PendingPages().count() == 0
+
+
+def test_a_real_worker_on_a_cluster_stores_every_page_once(cluster, environment):
+    broker = os.environ.get("NEWSSIEVE_BROKER_URL") or redis_url()
+    prefix = new_prefix()
+    client = use(cluster[0], prefix, broker)
+    items = synthetic_pages(3 * DEEP + 3, seed=24, copy_rate=0.4, run="cluster-worker/")
+    try:
+        app = make_celery("test-cluster-sender")
+        try:
+            send_pages(app, [item.page for item in items], PendingPages())
+        finally:
+            app.close()
+        with celery_worker(2, queues=PROCESS_QUEUE):  # this environment: the cluster, the run's broker
+            assert wait_for(lambda: every_page_stored(client, prefix, len(items)), 120, 0.2)
+        assert_exactly_once(client, prefix, items)
+        assert Stats(client, prefix).total(Stage.STORE, Count.SEEN) == len(items)
+    finally:
+        delete_prefix(client, prefix)
+        if broker.startswith("redis"):
+            delete_prefix(redis.Redis.from_url(broker), prefix)  # the queues' keys
+
+
+@pytest.mark.slow
+def test_the_demo_crawls_cleans_and_dedupes_on_a_cluster(cluster, environment):
+    """`newssieve demo` whole: the real Scrapy crawl of the demo network, a real worker (translation
+    matching on: the German reprint joins its original), the feed; its stories are the ground truth."""
+    broker = os.environ.get("NEWSSIEVE_BROKER_URL") or redis_url()
+    prefix = new_prefix()
+    env = {**os.environ, "NEWSSIEVE_PREFIX": prefix, "NEWSSIEVE_REDIS_URL": cluster[0],
+           "NEWSSIEVE_BROKER_URL": broker, "NEWSSIEVE_TRANSLATION_MATCHING": "true"}
+    result = subprocess.run([sys.executable, "-m", "newssieve", "demo"], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, timeout=600)
+    client = use(cluster[0], prefix, broker)
+    try:
+        assert result.returncode == 0, result.stderr[-3000:]
+        truth = load_ground_truth()
+        assert f"articles stored: {len(truth['pages'])}" in result.stdout.strip().splitlines()[-1]
+        store = Store(client, prefix)
+        ids = client.zrange(store.keys.articles, 0, -1)
+        rows = store.articles(ids, fields=("canonical_url", "site", "cluster"))
+        cluster_of = {(row["site"], urlsplit(row["canonical_url"]).path): row["cluster"] for row in rows}
+        stories: dict[str, set[str]] = defaultdict(set)
+        for page in truth["pages"]:
+            stories[page["story"]].add(cluster_of[(page["site"], page["path"])])
+        assert all(len(clusters) == 1 for clusters in stories.values()), stories
+        assert len(set().union(*stories.values())) == len(stories)  # no two stories merged
+        assert "(translation, de)" in result.stdout
+    finally:
+        delete_prefix(client, prefix)
+        if broker.startswith("redis"):
+            delete_prefix(redis.Redis.from_url(broker), prefix)
+
+
+def test_a_cluster_is_not_a_broker_and_takes_no_braces_in_the_prefix(environment):
+    os.environ.pop("NEWSSIEVE_BROKER_URL", None)
+    with pytest.raises(ValueError, match="NEWSSIEVE_BROKER_URL"):
+        Settings(redis_url="redis+cluster://127.0.0.1:7000")
+    with pytest.raises(ValueError, match="no braces"):
+        Settings(redis_url="redis+cluster://127.0.0.1:7000", broker_url="amqp://h//", prefix="{x}:")
+    assert Settings(redis_url="redis+cluster://127.0.0.1:7000", broker_url="amqp://h//").redis_cluster
+    assert not Settings(redis_url="redis://127.0.0.1:6379/0").redis_cluster
+    os.environ["NEWSSIEVE_REDIS_URL"] = "redis+cluster://127.0.0.1:7000"
+    reset_caches()
+    refused = CliRunner().invoke(main, ["status"])
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert "Error: NEWSSIEVE_REDIS_URL names a Redis Cluster" in refused.output
+    assert "set NEWSSIEVE_BROKER_URL" in refused.output
