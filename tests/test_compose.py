@@ -217,3 +217,50 @@ def test_monitoring_profile_loads_the_shipped_prometheus_and_grafana_files():
     source = yaml.safe_load((ROOT / "config/grafana/provisioning/datasources/prometheus.yml").read_text())
     assert source["datasources"][0]["url"] == "http://prometheus:9090"
     assert grafana["depends_on"]["prometheus"]["condition"] == "service_healthy"
+
+
+CLUSTER_APP = ("cluster-worker-1", "cluster-worker-2", "cluster-crawler", "cluster-beat", "cluster-api")
+
+
+def test_cluster_profile_runs_rabbitmq_a_three_master_redis_cluster_and_the_app_on_them():
+    config = services({}, "cluster")
+    nodes = ("redis-node-1", "redis-node-2", "redis-node-3")
+    assert {*nodes, "redis-cluster-init", "rabbitmq", *CLUSTER_APP} <= set(config)
+    assert {"redis", *APP} <= set(config)  # the single-Redis services are not started by the names above
+    for node in nodes:
+        script = shell(config[node]["command"])
+        assert "--cluster-enabled yes" in script and "--appendonly yes" in script
+        assert "requirepass $(cat /run/secrets/redis_password)" in script  # the password on stdin
+        assert config[node]["volumes"][0]["source"] == node
+    init = shell(config["redis-cluster-init"]["command"])
+    assert "--cluster create redis-node-1:6379 redis-node-2:6379 redis-node-3:6379" in init
+    assert "cluster_state:ok" in init  # run again, it leaves a created cluster alone
+    assert {config["redis-cluster-init"]["depends_on"][n]["condition"] for n in nodes} == {"service_healthy"}
+    assert "$(cat /run/secrets/rabbitmq_password)" in shell(config["rabbitmq"]["command"])
+    for name in CLUSTER_APP:
+        env = config[name]["environment"]
+        assert env["NEWSSIEVE_REDIS_URL"] == "redis+cluster://redis-node-1:6379", name
+        assert env["NEWSSIEVE_BROKER_URL_FILE"] == "/run/secrets/broker_url", name
+        assert "NEWSSIEVE_BROKER_URL" not in env and "NEWSSIEVE_REDIS_PASSWORD" not in env, name
+        depends = config[name]["depends_on"]
+        assert depends["redis-cluster-init"]["condition"] == "service_completed_successfully", name
+        assert depends["rabbitmq"]["condition"] == "service_healthy" and "redis" not in depends, name
+    workers = [n for n in CLUSTER_APP if config[n]["command"][:4] == ["newssieve", "worker", "-Q", "process"]]
+    assert len(workers) == 2
+    assert config["cluster-api"]["ports"][0]["host_ip"] == "127.0.0.1"
+
+
+def test_the_cluster_settings_of_the_profile_read_as_a_cluster_with_its_broker(tmp_path, monkeypatch):
+    """What the cluster services are given (URLs and secret files) makes settings of a cluster, with the
+    password in the cluster URL and the broker from its file."""
+    env = services({}, "cluster")["cluster-worker-1"]["environment"]
+    (tmp_path / "redis_password").write_text("s3cret\n")
+    (tmp_path / "broker_url").write_text("amqp://newssieve:pw@rabbitmq:5672/\n")
+    monkeypatch.delenv("NEWSSIEVE_BROKER_URL", raising=False)
+    monkeypatch.setenv("NEWSSIEVE_REDIS_URL", env["NEWSSIEVE_REDIS_URL"])
+    monkeypatch.setenv("NEWSSIEVE_REDIS_PASSWORD_FILE", str(tmp_path / "redis_password"))
+    monkeypatch.setenv("NEWSSIEVE_BROKER_URL_FILE", str(tmp_path / "broker_url"))
+    settings = Settings()
+    assert settings.redis_cluster
+    assert settings.redis_url == "redis+cluster://:s3cret@redis-node-1:6379"
+    assert settings.broker_url == "amqp://newssieve:pw@rabbitmq:5672/"
