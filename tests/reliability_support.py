@@ -430,9 +430,17 @@ def _pings(client: redis.Redis) -> bool:
 @contextlib.contextmanager
 def newssieve_on(url: str, prefix: str) -> Iterator[None]:
     """Point this process's newssieve settings (and so the workers it starts) at `url` and `prefix`."""
-    saved = {name: os.environ.get(name) for name in ("NEWSSIEVE_REDIS_URL", "NEWSSIEVE_PREFIX")}
-    os.environ["NEWSSIEVE_REDIS_URL"], os.environ["NEWSSIEVE_PREFIX"] = url, prefix
-    reset_caches()
+    with environment_kept("NEWSSIEVE_REDIS_URL", "NEWSSIEVE_PREFIX"):
+        os.environ["NEWSSIEVE_REDIS_URL"], os.environ["NEWSSIEVE_PREFIX"] = url, prefix
+        reset_caches()
+        yield
+
+
+@contextlib.contextmanager
+def environment_kept(*names: str) -> Iterator[None]:
+    """The environment variables `names` as they were, and the cached settings and client forgotten,
+    after the block (which may change them)."""
+    saved = {name: os.environ.get(name) for name in names}
     try:
         yield
     finally:

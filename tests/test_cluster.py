@@ -7,9 +7,7 @@ The broker stays the test run's own (a cluster cannot be Celery's broker): its R
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import random
 import subprocess
 import sys
 from collections import defaultdict
@@ -36,9 +34,9 @@ from newssieve.taskqueue import PROCESS_QUEUE, make_celery
 from tests.cluster_support import redis_cluster
 from tests.conftest import new_prefix
 from tests.reliability_pages import synthetic_pages
-from tests.reliability_support import assert_exactly_once, stored_count, wait_for
-from tests.test_dedup_concurrency import WORKERS, pages, work
+from tests.reliability_support import assert_exactly_once, environment_kept, stored_count, wait_for
 from tests.test_dedup_concurrency import assert_expected_clusters as assert_race_clusters
+from tests.test_dedup_concurrency import race
 from tests.test_pipeline_roundtrips import _clusters, _records
 from tests.workers_helper import celery_worker
 from workers.process import PageProcessor
@@ -55,16 +53,10 @@ def cluster(tmp_path_factory):
 @pytest.fixture
 def environment():
     """Restores the NEWSSIEVE_ variables these tests change, and the cached settings and client."""
-    saved = {name: os.environ.get(name) for name in ENV}
-    os.environ["NEWSSIEVE_TRANSLATION_MATCHING"] = "false"
-    reset_caches()
-    yield
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-    reset_caches()
+    with environment_kept(*ENV):
+        os.environ["NEWSSIEVE_TRANSLATION_MATCHING"] = "false"
+        reset_caches()
+        yield
 
 
 def use(url: str, prefix: str, broker: str) -> redis.Redis:
@@ -166,17 +158,7 @@ def test_four_processes_build_exactly_the_expected_clusters_on_a_cluster(cluster
     prefix = new_prefix()
     client = use(cluster[0], prefix, broker)
     try:
-        tasks = pages() * 2
-        random.Random(8).shuffle(tasks)
-        ctx = multiprocessing.get_context("spawn")
-        barrier = ctx.Barrier(WORKERS)
-        procs = [ctx.Process(target=work, args=(prefix, cluster[0], tasks[n::WORKERS], barrier))
-                 for n in range(WORKERS)]
-        for proc in procs:
-            proc.start()
-        for proc in procs:
-            proc.join(120)
-            assert proc.exitcode == 0
+        race(prefix, cluster[0], seed=8)
         assert_race_clusters(client, prefix)
     finally:
         delete_prefix(client, prefix)
