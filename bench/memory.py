@@ -228,7 +228,7 @@ def table(results: dict[str, dict]) -> list[str]:
 
     row("**all keys (MEMORY USAGE)**", per(lambda r: r["kinds"]))
     row("storage (article, site, articles)", per(lambda r: STORAGE))
-    row("story index (lsh, rec, xrec, seq, cluster, rep, feed)", per(lambda r: INDEX))
+    row("story index (lsh, rec, xrec, seq, entry, cluster, rep, feed)", per(lambda r: INDEX))
     row("site boilerplate counts (boiler)", per(lambda r: BOILER))
     row("whole server (INFO used_memory growth)", lambda r: f"{r['used_memory'] / r['stored']:,.0f}")
     for kind in kinds:

@@ -7,9 +7,11 @@ The broker stays the test run's own (a cluster cannot be Celery's broker): its R
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from urllib.parse import urlsplit
 
@@ -18,11 +20,13 @@ import redis
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from redis.cluster import RedisCluster
+from warcio.warcwriter import WARCWriter
 
 from demo.network import load_ground_truth
 from newssieve.api.app import create_app
 from newssieve.cli import main
 from newssieve.feeds.query import FeedQuery, FeedReader
+from newssieve.ops.ingest import IDLE_SECONDS
 from newssieve.redis_conn import delete_prefix, get_client, redis_url, reset_caches
 from newssieve.settings import PROJECT_ROOT, Settings
 from newssieve.store.articles import Store
@@ -35,6 +39,7 @@ from tests.cluster_support import redis_cluster
 from tests.conftest import new_prefix
 from tests.reliability_pages import synthetic_pages
 from tests.reliability_support import assert_exactly_once, environment_kept, stored_count, wait_for
+from tests.test_crawl_ingest import warc_response
 from tests.test_dedup_concurrency import assert_expected_clusters as assert_race_clusters
 from tests.test_dedup_concurrency import race
 from tests.test_pipeline_roundtrips import _clusters, _records
@@ -162,6 +167,34 @@ def test_four_processes_build_exactly_the_expected_clusters_on_a_cluster(cluster
         assert_race_clusters(client, prefix)
     finally:
         delete_prefix(client, prefix)
+
+
+def test_ingest_waits_for_pages_queued_on_the_broker_not_on_the_cluster(cluster, environment, tmp_path):
+    """`ingest --wait` asks the broker whether pages still wait (the queues are not in the cluster), so it
+    waits for a worker started after IDLE_SECONDS, instead of reporting the pages dropped."""
+    broker = os.environ.get("NEWSSIEVE_BROKER_URL") or redis_url()
+    prefix = new_prefix()
+    client = use(cluster[0], prefix, broker)
+    items = synthetic_pages(20, seed=26, run="cluster-ingest/")
+    warc = tmp_path / "pages.warc.gz"
+    with open(warc, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for item in items:
+            warc_response(writer, item.page.url, item.page.html.encode(), "text/html; charset=utf-8")
+    try:
+        command = [sys.executable, "-m", "newssieve", "ingest", str(warc), "--wait", "--json"]
+        ingest = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+        time.sleep(IDLE_SECONDS + 3)
+        assert ingest.poll() is None, "ingest returned before any worker took the pages"
+        with celery_worker(2, queues=PROCESS_QUEUE):
+            out, _ = ingest.communicate(timeout=180)
+        summary = json.loads(out.strip().splitlines()[-1])
+        assert (summary["status"], summary["stored"]) == ("ok", len(items)), summary
+        assert_exactly_once(client, prefix, items)
+    finally:
+        delete_prefix(client, prefix)
+        if broker.startswith("redis"):
+            delete_prefix(redis.Redis.from_url(broker), prefix)
 
 
 def every_page_stored(client, prefix: str, pages: int) -> bool:

@@ -32,7 +32,8 @@ for _command in COMMANDS:
     cli.add_command(_command)
 
 
-def _response(writer: WARCWriter, url: str, body: bytes, content_type: str | None, status: str = "200 OK"):
+def warc_response(writer: WARCWriter, url: str, body: bytes, content_type: str | None,
+                  status: str = "200 OK"):
     headers = [("Content-Type", content_type)] if content_type else []
     http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
     record = writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=http)
@@ -43,30 +44,30 @@ def make_warc(path, gzip: bool = True) -> None:
     with open(path, "wb") as out:
         writer = WARCWriter(out, gzip=gzip)
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
-        _response(
+        warc_response(
             writer,
             "http://news.example.org/news/one.html?utm_source=x",
             article_html("One").encode(),
             "text/html; charset=utf-8",
         )
-        _response(
+        warc_response(
             writer, "http://news.example.org/news/one.html", article_html("One again").encode(), "text/html"
         )
-        _response(
+        warc_response(
             writer,
             "https://Other.Example.com:443/story",
             article_html("Café").encode("latin-1"),
             "text/html; charset=iso-8859-1",
         )
-        _response(writer, "http://news.example.org/logo.png", b"\x89PNG\r\n\x1a\n....", "image/png")
-        _response(
+        warc_response(writer, "http://news.example.org/logo.png", b"\x89PNG\r\n\x1a\n....", "image/png")
+        warc_response(
             writer,
             "http://news.example.org/missing",
             article_html("404").encode(),
             "text/html",
             "404 Not Found",
         )
-        _response(
+        warc_response(
             writer, "http://news.example.org/news/untyped.html", b"<!DOCTYPE html><html><p>x</p></html>", None
         )
         request = writer.create_warc_record(
@@ -154,8 +155,8 @@ def test_a_large_warc_goes_several_pages_to_a_message_each_page_filed_once(crawl
     with open(warc, "wb") as out:
         writer = WARCWriter(out, gzip=True)
         for n, url in enumerate(urls):
-            _response(writer, url, article_html(f"Story {n}").encode(), "text/html")
-        _response(writer, urls[5], article_html("Story 5 again").encode(), "text/html")  # across chunks
+            warc_response(writer, url, article_html(f"Story {n}").encode(), "text/html")
+        warc_response(writer, urls[5], article_html("Story 5 again").encode(), "text/html")  # across chunks
     summary = ingest_warc(str(warc))
     assert summary["status"] == "ok" and summary["sent"] == len(urls) and summary["duplicates"] == 1, summary
     messages = crawl_env.queued()

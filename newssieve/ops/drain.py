@@ -7,6 +7,7 @@ import time
 import redis
 
 from newssieve.ops.broker import broker_kind, held_by_workers, queue_state, redis_waiting
+from newssieve.redis_conn import redis_url
 from newssieve.settings import get_settings
 from newssieve.store.keys import Keys
 from newssieve.store.stats import Count, Stage, Stats
@@ -14,9 +15,12 @@ from newssieve.taskqueue import PROCESS_QUEUE
 
 
 def _on_redis_broker(prefix: str) -> bool:
-    """Whether the queues are kombu's lists in this Redis (the store's own broker, our prefix)."""
+    """Whether the queues are kombu's lists in the store's Redis (its own broker, our prefix); a broker
+    apart from it (RabbitMQ, another Redis: always so with a Redis Cluster) is asked through queue_state."""
     settings = get_settings()
-    return not settings.broker_url or (broker_kind() == "redis" and prefix == settings.prefix)
+    if not settings.broker_url:
+        return True
+    return broker_kind() == "redis" and settings.broker_url == redis_url() and prefix == settings.prefix
 
 
 def queue_depth(client: redis.Redis, prefix: str, queue: str = PROCESS_QUEUE) -> int:
@@ -35,6 +39,9 @@ def unacked(client: redis.Redis, prefix: str) -> int | None:
     second; AMQP does not tell it)."""
     if _on_redis_broker(prefix):
         return client.hlen(Keys(prefix).unacked)
+    if broker_kind() == "redis":  # a Redis of its own: kombu's unacknowledged hash there
+        state = queue_state()
+        return None if state.problem else sum(depth["unacked"] for depth in state.depths.values())
     held = held_by_workers()
     return None if held is None else sum(held.values())
 
