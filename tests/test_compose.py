@@ -233,7 +233,8 @@ def test_cluster_profile_runs_rabbitmq_a_three_master_redis_cluster_and_the_app_
         assert "requirepass $(cat /run/secrets/redis_password)" in script  # the password on stdin
         assert config[node]["volumes"][0]["source"] == node
     init = shell(config["redis-cluster-init"]["command"])
-    assert "--cluster create redis-node-1:6379 redis-node-2:6379 redis-node-3:6379" in init
+    assert '--cluster create "$(at redis-node-1)" "$(at redis-node-2)" "$(at redis-node-3)"' in init
+    assert 'getent hosts "$1"' in init  # CLUSTER MEET takes addresses, not names
     assert "cluster_state:ok" in init  # run again, it leaves a created cluster alone
     assert {config["redis-cluster-init"]["depends_on"][n]["condition"] for n in nodes} == {"service_healthy"}
     assert "$(cat /run/secrets/rabbitmq_password)" in shell(config["rabbitmq"]["command"])
