@@ -31,6 +31,7 @@ from newssieve.redis_conn import delete_prefix, get_client, redis_url, reset_cac
 from newssieve.settings import PROJECT_ROOT, Settings
 from newssieve.store.articles import Store
 from newssieve.store.keys import Keys
+from newssieve.store.memory import RedisMemory
 from newssieve.store.pending import DEEP, PendingPages, send_pages
 from newssieve.store.retention import expire_older_than
 from newssieve.store.stats import Count, Stage, Stats
@@ -142,6 +143,27 @@ def test_health_status_and_metrics_read_a_cluster(both):
     assert status.json()["totals"]["articles"] == len(items), status.json()["totals"]
     assert metrics.status_code == 200
     assert f"newssieve_articles_stored {len(items)}" in metrics.text
+
+
+def test_one_full_master_makes_the_cluster_full(cluster, environment):
+    """Its slots refuse writes, so status says Redis is full though the others have room."""
+    url, ports = cluster
+    client = use(url, new_prefix(), os.environ.get("NEWSSIEVE_BROKER_URL") or redis_url())
+    memory = RedisMemory(client)
+    room = memory.state()
+    assert not room.full and room.used > 0 and room.limit == 0  # no maxmemory set: no limit
+    masters = [redis.Redis(port=port) for port in ports]
+    try:
+        for node in masters:
+            node.config_set("maxmemory", 2**30)
+        assert memory.state().limit == 3 * 2**30 and not memory.state().full
+        masters[1].config_set("maxmemory", 1024)  # far below what it uses
+        full = memory.state()
+        assert full.full and full.limit == 3 * 1024
+    finally:
+        for node in masters:
+            node.config_set("maxmemory", 0)
+            node.close()
 
 
 def test_retention_on_a_cluster_leaves_no_key_of_what_it_expired(both):
