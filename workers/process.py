@@ -228,6 +228,8 @@ class PageProcessor:
     def _leave_pending(self, items: list[_Stored]) -> None:
         """The second round trip of a commit on a Redis Cluster (see _commit): one transaction, as the
         pending pages' keys share a slot."""
+        if not items:  # a reclean, or pages that were not pending
+            return
         for attempt in (1, 2):
             pipe = self.store.client.pipeline(transaction=True)
             for item in items:

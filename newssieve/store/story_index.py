@@ -163,9 +163,8 @@ class StoryIndex:
               ) -> IndexResult:
         """Find the article's copies and file it in their cluster (or a new one), atomically.
 
-        With a translation entry,
-        the article is filed for cross-language matching too, and the result lists the candidates
-        to verify and `link`.
+        With a translation entry, the article is filed for cross-language matching too, and the result
+        lists the candidates to verify and `link`.
         """
         return _result(self._index_call(article_id, signature, shingles, exact_hash, published_ts, feeds,
                                         translation=translation))
