@@ -13,7 +13,7 @@ from newssieve.store.keys import Keys
 from newssieve.store.paragraph_counts import BUCKETS
 from newssieve.store.stats import Count, Stage, Stats
 from workers.process import PageProcessor
-from workers.site_boilerplate import SiteBoilerplate
+from workers.site_boilerplate import SiteBoilerplate, paragraph_key
 
 BIO = ("Mara Lind writes about rivers, ports and the people who work on them. She joined the paper in 2019 "
        "after eleven years at the coastal desk of a regional broadcaster.")
@@ -51,6 +51,39 @@ def test_bio_on_k_pages_is_removed_from_all_of_them(client):
         paragraphs = stored_paragraphs(p.url)
         assert BIO not in paragraphs and len(paragraphs) == 6, p.url
         assert BIO not in Store().article(article_id(p.url))["text"]
+
+
+class SlowWorker(PageProcessor):
+    """A worker whose page is in flight (counted, not yet stored) while `meanwhile` runs: another worker."""
+
+    meanwhile = None
+
+    def drop_boilerplate(self, article, boilerplate):
+        if self.meanwhile is not None:
+            self.meanwhile, meanwhile = None, self.meanwhile
+            meanwhile()
+        return super().drop_boilerplate(article, boilerplate)
+
+
+def test_a_page_in_flight_when_its_bio_became_boilerplate_elsewhere_loses_it_once_stored(client):
+    pages = [page("gazette", n, body(n) + [BIO]) for n in range(3)]
+    slow, other = SlowWorker(), PageProcessor()
+    slow.meanwhile = lambda: other.process_many(pages[1:])  # K = 3 reached while page 0 was not stored
+    slow.process(pages[0])
+    for p in pages:
+        assert stored_paragraphs(p.url) == body(int(p.url.rsplit("/", 1)[1].split(".")[0])), p.url
+    assert Stats().total(Stage.RECLEAN, Count.SEEN) == 2  # page 1 by the other worker, page 0 by its own
+
+
+def test_the_recheck_survives_a_redis_that_lost_its_scripts(client):
+    processor = PageProcessor()
+    for n in range(3):
+        processor.process(page("gazette", n, body(n) + [BIO]))
+    client.script_flush()
+    assert processor.boilerplate.boilerplate_of("gazette", [BIO, body(1)[0]]) == {paragraph_key(BIO)}
+    client.script_flush()
+    processor.process(page("gazette", 3, body(3) + [BIO]))
+    assert stored_paragraphs("http://gazette.example/news/3.html") == body(3)
 
 
 def test_a_paragraph_shared_by_different_sites_is_syndication_not_boilerplate(client):

@@ -89,6 +89,7 @@ class PageProcessor:
                                            min_pages=self.settings.boilerplate_min_pages,
                                            max_entries=self.settings.boilerplate_max_entries)
         self.index.load_script()
+        self.boilerplate.load_scripts()
 
     def process(self, page: Page) -> ProcessResult:
         return self.process_many([page])[0]
@@ -214,6 +215,7 @@ class PageProcessor:
             replies = pipe.execute(raise_on_error=False)
             if attempt == 1 and any(isinstance(r, redis.exceptions.NoScriptError) for r in replies):
                 self.index.load_script()
+                self.boilerplate.load_scripts()
                 continue
             for reply in replies:
                 if isinstance(reply, Exception):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import redis
 
@@ -22,8 +23,10 @@ from newssieve.store.paragraph_counts import ParagraphCounts, Recheck
 from workers.fingerprint import words
 
 
+@lru_cache(maxsize=4096)
 def paragraph_key(paragraph: str) -> str:
-    """Hash of a paragraph after normalisation (case, punctuation and spacing do not count)."""
+    """Hash of a paragraph after normalisation (case, punctuation and spacing do not count). Cached: a page's
+    paragraphs are asked for three times (counted, dropped, re-checked when stored)."""
     return hashlib.blake2b(" ".join(words(paragraph)).encode("utf-8"), digest_size=8).hexdigest()
 
 
@@ -64,19 +67,32 @@ class SiteBoilerplate:
                 self.counts.observe_on(pipe, site, page_id, hashes)
             replies = pipe.execute(raise_on_error=False)
             if attempt == 1 and any(isinstance(r, redis.exceptions.NoScriptError) for r in replies):
-                self.counts.load_script()  # a restarted Redis: counting is once per page, so the calls
-                continue  # that did run may run again
+                self.load_scripts()  # a restarted Redis: counting is once per page, so the calls that
+                continue  # did run may run again
             for reply in replies:
                 if isinstance(reply, Exception):
                     raise reply
             return replies
         raise AssertionError("unreachable")
 
+    def load_scripts(self) -> None:
+        """Load the counting scripts again (after NOSCRIPT: a restarted or flushed Redis)."""
+        self.counts.load_scripts()
+
     def boilerplate_of(self, site: str, paragraphs: list[str]) -> frozenset[str]:
         """Which of these paragraphs are boilerplate now (no counting)."""
-        pipe = self.counts.client.pipeline(transaction=False)
-        recheck = self.recheck_on(pipe, site, paragraphs)
-        return self.recheck_result(recheck, pipe.execute()) if recheck.commands else frozenset()
+        for attempt in (1, 2):
+            pipe = self.counts.client.pipeline(transaction=False)
+            recheck = self.recheck_on(pipe, site, paragraphs)
+            if not recheck.commands:
+                return frozenset()
+            try:
+                return self.recheck_result(recheck, pipe.execute())
+            except redis.exceptions.NoScriptError:
+                if attempt == 2:
+                    raise
+                self.load_scripts()
+        raise AssertionError("unreachable")
 
     def recheck_on(self, pipe, site: str, paragraphs: list[str]) -> Recheck:
         """boilerplate_of(), queued on the caller's pipeline: give recheck_result the `commands` replies
