@@ -7,6 +7,7 @@ import redis
 from click.testing import CliRunner
 
 from newssieve.cli import main
+from newssieve.ids import article_id
 from newssieve.models import Article
 from newssieve.settings import get_settings
 from newssieve.store.articles import ARTICLE_VIEW_FIELDS, COPY_FIELDS, ENTRY_FIELDS, FEED_ENTRY_FIELDS, Store
@@ -69,10 +70,11 @@ def test_a_record_stored_again_between_read_and_rewrite_is_left_as_the_worker_wr
 def test_site_paragraph_counts_move_into_buckets_adding_to_what_workers_counted_since(client, prefix):
     bio, teaser, once = ("A bio seen on two pages.", "A teaser seen on three.", "A paragraph seen once.")
     old = f"{prefix}boiler:gazette.example"  # the older layout: one hash a site, hex fields
-    client.hset(old, mapping={paragraph_key(bio): "2|a,b", paragraph_key(teaser): "3",
-                              paragraph_key(once): "1|a"})
+    a, b, c = (article_id(f"http://gazette.example/{n}") for n in "abc")
+    client.hset(old, mapping={paragraph_key(bio): f"2|{a},{b}", paragraph_key(teaser): "3",
+                              paragraph_key(once): f"1|{a}"})
     boiler = SiteBoilerplate(client, Keys(prefix))
-    boiler.observe("gazette.example", "b", [bio])  # counted since by a worker: page b again
+    boiler.observe("gazette.example", b, [bio])  # counted since by a worker: page b again
     assert boiler.boilerplate_of("gazette.example", [bio, teaser, once]) == frozenset()
     runner = CliRunner()
     dry = runner.invoke(main, ["migrate"])
@@ -82,18 +84,18 @@ def test_site_paragraph_counts_move_into_buckets_adding_to_what_workers_counted_
     assert "moved 3 into buckets" in done.output, done.output
     assert not client.exists(old)
     assert boiler.boilerplate_of("gazette.example", [bio, teaser, once]) == {paragraph_key(teaser)}
-    seen = boiler.observe("gazette.example", "c", [bio, once])  # a, b and now c: the bio is on three pages
-    assert seen.boilerplate == {paragraph_key(bio)} and set(seen.retro_pages) == {"a", "b"}
+    seen = boiler.observe("gazette.example", c, [bio, once])  # a, b and now c: the bio is on three pages
+    assert seen.boilerplate == {paragraph_key(bio)} and set(seen.retro_pages) == {a, b}
     again = runner.invoke(main, ["migrate", "--apply"])
     assert "0 sites' paragraph counts in the older layout" in again.output
 
 
 def test_an_older_count_hash_that_is_not_utf8_is_named_and_left_as_it_is(client, prefix):
     damaged = f"{prefix}boiler:damaged.example"
-    client.hset(damaged, "0123456789abcdef", "1|a")
+    client.hset(damaged, "0123456789abcdef", f"1|{'ab' * 10}")
     redis.Redis.from_url(get_settings().redis_url or "redis://127.0.0.1:6379/0").hset(
         damaged, "fedcba9876543210", b"\x80\x81 not text")
-    client.hset(f"{prefix}boiler:fine.example", "0123456789abcdef", "1|a")
+    client.hset(f"{prefix}boiler:fine.example", "0123456789abcdef", f"1|{'ab' * 10}")
     done = CliRunner().invoke(main, ["migrate", "--apply"])
     assert done.exit_code == 0, done.output
     assert f"{damaged}: not UTF-8" in done.output and "moved 1 into buckets" in done.output

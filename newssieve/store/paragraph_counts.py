@@ -5,12 +5,17 @@ Layout: BUCKETS hashes a site, `boiler:{site}:xx` (the braces are a Redis Cluste
 share a slot, so counting a page stays one script call), the bucket chosen by the first byte of the
 paragraph's 8-byte digest, which is the field, raw:
 
-    value = "count|id,id"  while count < K (the pages seen, for the retroactive clean-up)
-            "count"        once count >= K (ids no longer needed)
+    value = "count|" + ids  while count < K: the pages seen, for the retroactive clean-up, each id its 10
+                            raw bytes (an article id is 20 hex digits), one after the other
+            "count"         once count >= K (ids no longer needed)
+
+Raw ids keep a paragraph seen on one page at ~27 bytes instead of ~42 (hex ids), and such paragraphs are
+most of a site's counts (bench/memory.py). Only the scripts read the values. Values written before, with
+hex ids separated by commas, are read as well and rewritten raw when next counted.
 
 Why buckets: a site's counts in one hash pass Redis's listpack limit (hash-max-listpack-entries, 512 by
 default) after some 20 pages and the hash becomes a hashtable at ~100 bytes an entry; in 64 buckets they
-stay listpacks up to ~32,000 entries a site, at ~40 bytes an entry (bench/memory.py).
+stay listpacks up to ~32,000 entries a site, at ~27 bytes an entry (bench/memory.py).
 
 Bounded: a bucket past its share of the site's cap forgets its oldest paragraphs seen on one page only
 (a listpack keeps its fields in the order they came), down to half its share, in the same call.
@@ -33,33 +38,57 @@ from newssieve.store.keys import KeyOwner
 
 BUCKETS = 64
 
-# KEYS: the site's buckets a page's paragraphs fall in. ARGV: page id, K, a bucket's cap, then per paragraph
-# its bucket (index into KEYS) and field. Returns {positions (1-based) of the paragraphs that are
-# boilerplate, earlier pages holding one that just became so}. A page already counted is not counted again.
-OBSERVE = """
+ID_BYTES = 10  # an article id's digest (newssieve.ids.article_id: 20 hex digits)
+
+# The ids of a value, read by both scripts: raw (this layout), or hex and comma-separated (values written
+# before): `ids_of` gives them raw, `hex` turns one back into an article id.
+IDS = """
+local ID = 10
+local function ids_of(rest)
+  if (#rest + 1) % (2 * ID + 1) == 0 and not string.find(rest, '[^0-9a-f,]') then
+    local joined = string.gsub(rest, ',', '')
+    return (string.gsub(joined, '%x%x', function(h) return string.char(tonumber(h, 16)) end))
+  end
+  return rest
+end
+local function parse(value)
+  if not value then return 0, '' end
+  local bar = string.find(value, '|', 1, true)
+  if not bar then return tonumber(value) or 0, nil end
+  return tonumber(string.sub(value, 1, bar - 1)) or 0, ids_of(string.sub(value, bar + 1))
+end
+local function holds(ids, id)
+  for i = 1, #ids, ID do
+    if string.sub(ids, i, i + ID - 1) == id then return true end
+  end
+  return false
+end
+local function hex(id)
+  return (string.gsub(id, '.', function(c) return string.format('%02x', string.byte(c)) end))
+end
+"""
+
+# KEYS: the site's buckets a page's paragraphs fall in. ARGV: page id (raw), K, a bucket's cap, then per
+# paragraph its bucket (index into KEYS) and field. Returns {positions (1-based) of the paragraphs that are
+# boilerplate, earlier pages (hex ids) holding one that just became so}. A page already counted is not
+# counted again.
+OBSERVE = IDS + """
 local page, k, cap = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local boiler, retro = {}, {}
 for i = 4, #ARGV, 2 do
   local key, h = KEYS[tonumber(ARGV[i])], ARGV[i + 1]
-  local value = redis.call('HGET', key, h)
-  local count, ids = 0, ''
-  if value then
-    local bar = string.find(value, '|', 1, true)
-    if bar then count, ids = tonumber(string.sub(value, 1, bar - 1)) or 0, string.sub(value, bar + 1)
-    else count = tonumber(value) or 0 end
-  end
+  local count, ids = parse(redis.call('HGET', key, h))
+  ids = ids or ''
   if count >= k then
     boiler[#boiler + 1] = (i - 2) / 2
-  elseif not string.find(',' .. ids .. ',', ',' .. page .. ',', 1, true) then
+  elseif not holds(ids, page) then
     count = count + 1
     if count >= k then
       boiler[#boiler + 1] = (i - 2) / 2
-      for id in string.gmatch(ids, '[^,]+') do retro[#retro + 1] = id end
+      for j = 1, #ids, ID do retro[#retro + 1] = hex(string.sub(ids, j, j + ID - 1)) end
       redis.call('HSET', key, h, tostring(count))
-    elseif ids == '' then
-      redis.call('HSET', key, h, count .. '|' .. page)
     else
-      redis.call('HSET', key, h, count .. '|' .. ids .. ',' .. page)
+      redis.call('HSET', key, h, count .. '|' .. ids .. page)
     end
   end
 end
@@ -96,27 +125,20 @@ return found
 # KEYS[1] a bucket; ARGV: K, then (field, value of the older layout) pairs. Each is added to what the bucket
 # holds for that field: the pages listed in both are counted once (a count that reaches K here cleans no
 # earlier page again). Returns how many fields it wrote.
-MERGE = """
+MERGE = IDS + """
 local k, written = tonumber(ARGV[1]), 0
-local function parse(value)
-  if not value then return 0, {} end
-  local bar, ids = string.find(value, '|', 1, true), {}
-  if not bar then return tonumber(value) or 0, nil end
-  for id in string.gmatch(string.sub(value, bar + 1), '[^,]+') do ids[#ids + 1] = id end
-  return tonumber(string.sub(value, 1, bar - 1)) or 0, ids
-end
 for i = 2, #ARGV, 2 do
   local c1, ids1 = parse(redis.call('HGET', KEYS[1], ARGV[i]))
   local c2, ids2 = parse(ARGV[i + 1])
   local value
   if ids1 and ids2 then
-    local union, seen = {}, {}
-    for _, list in ipairs({ids1, ids2}) do
-      for _, id in ipairs(list) do
-        if not seen[id] then seen[id] = true; union[#union + 1] = id end
-      end
+    local union = ids1
+    for j = 1, #ids2, ID do
+      local id = string.sub(ids2, j, j + ID - 1)
+      if not holds(union, id) then union = union .. id end
     end
-    value = #union >= k and tostring(#union) or (#union .. '|' .. table.concat(union, ','))
+    local n = #union / ID
+    value = n >= k and tostring(n) or (n .. '|' .. union)
   else
     value = tostring(math.max(c1 + c2, k))
   end
@@ -125,6 +147,17 @@ for i = 2, #ARGV, 2 do
 end
 return written
 """
+
+
+def raw_id(page_id: str) -> bytes:
+    """An article id as the raw bytes the counts keep; ValueError for anything else."""
+    try:
+        raw = bytes.fromhex(page_id)
+    except ValueError:
+        raw = b""
+    if len(raw) != ID_BYTES or len(page_id) != 2 * ID_BYTES:
+        raise ValueError(f"a page is counted by its article id (20 hex digits), not {page_id!r}")
+    return raw
 
 
 def field_of(paragraph_key: str) -> bytes:
@@ -176,8 +209,8 @@ class ParagraphCounts(KeyOwner):
     def observe_on(self, pipe, site: str, page_id: str, paragraph_keys: list[str]) -> None:
         """Queue the count of a page's (distinct) paragraphs on `pipe`; its reply goes to `observed`."""
         buckets, args = self._placed(site, paragraph_keys)
-        pipe.execute_command("EVALSHA", self._observe.sha, len(buckets), *buckets, page_id, self.min_pages,
-                             self.bucket_cap, *args)  # not pipe.evalsha: a cluster pipeline refuses it
+        pipe.execute_command("EVALSHA", self._observe.sha, len(buckets), *buckets, raw_id(page_id),
+                             self.min_pages, self.bucket_cap, *args)  # not pipe.evalsha (see recheck_on)
 
     def load_scripts(self) -> None:
         """After NOSCRIPT (a restarted Redis): counting is once per page, so the calls may run again."""
@@ -192,7 +225,8 @@ class ParagraphCounts(KeyOwner):
 
     def recheck_on(self, pipe, site: str, paragraph_keys: list[str]) -> Recheck:
         """Queue, on the caller's pipeline, the call that tells which paragraphs are boilerplate now (none
-        when there are no paragraphs; NOSCRIPT is the caller's to handle, as for observe_on)."""
+        when there are no paragraphs). A plain EVALSHA: a cluster pipeline refuses pipe.evalsha; NOSCRIPT is
+        the caller's to handle."""
         if not paragraph_keys:
             return Recheck()
         buckets, args = self._placed(site, paragraph_keys)
