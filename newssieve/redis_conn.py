@@ -182,15 +182,21 @@ def client_like(client: redis.Redis, **overrides) -> redis.Redis:
     return redis.Redis(connection_pool=redis.ConnectionPool(connection_class=pool.connection_class, **kwargs))
 
 
+def another_cluster_client(client: RedisCluster, **overrides) -> RedisCluster:
+    """A client of its own on the cluster `client` is on (found again from the node `client` asks by
+    default), with a few options changed."""
+    node = client.get_default_node()
+    options = dict(client.nodes_manager.connection_kwargs, **overrides)
+    for own in ("host", "port", "db", "redis_connect_func", "oss_cluster_maint_notifications_handler"):
+        options.pop(own, None)  # the node's, given below (a cluster has only db 0), and `client`'s own hooks
+    return RedisCluster(host=node.host, port=node.port, **options)
+
+
 @contextlib.contextmanager
 def undecoded(client: redis.Redis) -> Iterator[redis.Redis]:
     """A client on the same server (or cluster) as `client` that answers bytes, closed after the block."""
     if is_cluster(client):
-        node = client.get_default_node()
-        options = dict(client.nodes_manager.connection_kwargs, decode_responses=False)
-        for own in ("host", "port", "db"):  # the node's, given below; a cluster has only db 0
-            options.pop(own, None)
-        raw = RedisCluster(host=node.host, port=node.port, **options)
+        raw = another_cluster_client(client, decode_responses=False)
     else:
         raw = client_like(client, decode_responses=False)
     try:
@@ -200,6 +206,16 @@ def undecoded(client: redis.Redis) -> Iterator[redis.Redis]:
 
 
 def probe_client(client: redis.Redis, timeout: float = 2.0) -> redis.Redis:
-    """For health checks: one try with a short timeout (the default client retries for seconds)."""
-    return client_like(client, retry=Retry(NoBackoff(), 0), socket_timeout=timeout,
-                       socket_connect_timeout=timeout)
+    """For health checks: one try with a short timeout (the default client retries for seconds); on a
+    cluster, a client of its own (the shared one waits 10 s for a node that does not answer)."""
+    options = {"retry": Retry(NoBackoff(), 0), "socket_timeout": timeout, "socket_connect_timeout": timeout}
+    if is_cluster(client):
+        return another_cluster_client(client, **options)
+    return client_like(client, **options)
+
+
+def ping_all(client: redis.Redis) -> bool:
+    """PING the server; on a cluster, every master (each holds a share of the data; a plain PING asks one)."""
+    if is_cluster(client):
+        return client.ping(target_nodes=RedisCluster.PRIMARIES)
+    return client.ping()

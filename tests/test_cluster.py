@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import pytest
@@ -143,6 +145,31 @@ def test_health_status_and_metrics_read_a_cluster(both):
     assert status.json()["totals"]["articles"] == len(items), status.json()["totals"]
     assert metrics.status_code == 200
     assert f"newssieve_articles_stored {len(items)}" in metrics.text
+
+
+def test_health_is_unavailable_within_seconds_when_a_master_does_not_answer(cluster, environment):
+    """A plain PING asks one node, and the shared client waits 10 s for one that hangs: the probe asks
+    every master, one try of 2 s."""
+    url, ports = cluster
+    use(url, new_prefix(), os.environ.get("NEWSSIEVE_BROKER_URL") or redis_url())
+    masters = [redis.Redis(port=port) for port in ports]
+    with TestClient(create_app()) as api:
+        assert api.get("/health").status_code == 200
+        hung = masters[1].info()["process_id"]
+        os.kill(hung, signal.SIGSTOP)  # accepts connections, answers nothing
+        with ThreadPoolExecutor(1) as pool:  # the shared client's PING hung here for minutes
+            started = time.monotonic()
+            asked = pool.submit(api.get, "/health")
+            try:
+                health = asked.result(timeout=15)
+                took = time.monotonic() - started
+            finally:
+                os.kill(hung, signal.SIGCONT)
+        healed = lambda: all(node.cluster("info")["cluster_state"] == "ok" for node in masters)  # noqa: E731
+        assert wait_for(healed, 20, 0.1)
+        assert api.get("/health").status_code == 200
+    assert health.status_code == 503 and health.json()["redis"].startswith("unreachable"), health.text
+    assert took < 5, took
 
 
 def test_one_full_master_makes_the_cluster_full(cluster, environment):

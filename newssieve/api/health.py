@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from newssieve.api.schemas import Health
 from newssieve.ops.redis_state import redis_problems, redis_state
+from newssieve.redis_conn import ping_all
 
 router = APIRouter(tags=["operations"])
 
@@ -20,7 +21,7 @@ router = APIRouter(tags=["operations"])
 @router.head("/health", include_in_schema=False)
 def health(request: Request):
     try:
-        request.app.state.health_probe.ping()
+        ping_all(request.app.state.health_probe)
     except (redis.RedisError, OSError) as exc:
         return JSONResponse({"status": "unavailable", "redis": f"unreachable: {exc}"}, 503)
     problems = _redis_problems(request)
