@@ -9,13 +9,13 @@ paragraph's 8-byte digest, which is the field, raw:
                             raw bytes (an article id is 20 hex digits), one after the other
             "count"         once count >= K (ids no longer needed)
 
-Raw ids keep a paragraph seen on one page at ~27 bytes instead of ~42 (hex ids), and such paragraphs are
+Raw ids keep a paragraph seen on one page at ~30 bytes instead of ~42 (hex ids), and such paragraphs are
 most of a site's counts (bench/memory.py). Only the scripts read the values. Values written before, with
 hex ids separated by commas, are read as well and rewritten raw when next counted.
 
 Why buckets: a site's counts in one hash pass Redis's listpack limit (hash-max-listpack-entries, 512 by
 default) after some 20 pages and the hash becomes a hashtable at ~100 bytes an entry; in 64 buckets they
-stay listpacks up to ~32,000 entries a site, at ~27 bytes an entry (bench/memory.py).
+stay listpacks up to ~32,000 entries a site, at ~30 bytes an entry (bench/memory.py).
 
 Bounded: a bucket past its share of the site's cap forgets its oldest paragraphs seen on one page only
 (a listpack keeps its fields in the order they came), down to half its share, in the same call.
@@ -137,7 +137,7 @@ for i = 2, #ARGV, 2 do
       local id = string.sub(ids2, j, j + ID - 1)
       if not holds(union, id) then union = union .. id end
     end
-    local n = #union / ID
+    local n = math.ceil(#union / ID)
     value = n >= k and tostring(n) or (n .. '|' .. union)
   else
     value = tostring(math.max(c1 + c2, k))
