@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     )
     boilerplate_max_entries: int = Field(
         default=20_000, ge=100,
-        description="Paragraph counts kept per site (~40 bytes each, in 64 buckets); past a bucket's share, "
+        description="Paragraph counts kept per site (~30 bytes each, in 64 buckets); past a bucket's share, "
                     "its oldest paragraphs seen on one page only are forgotten.",
     )
     clean_time_limit: float = Field(default=30.0, description="Seconds one page may take to process.")
