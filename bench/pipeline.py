@@ -14,9 +14,10 @@ server on a free 127.0.0.1 port, AOF off, killed at the end):
              is stored and the queue is drained (nothing waiting, nothing unacknowledged).
 
 Pages: the shared eval extraction pages (119 real pages, ~180 KB of HTML each) and the pages of the
-crosslingual WARC (354 small pages), read in place from ../shared/eval (never copied). Each set is
-repeated --rounds times; a later round's page is the same page on another site (a syndicated
-reprint: its own article id and site, the same text), so the work per page is the same every round.
+crosslingual WARC (354 small pages), read in place from ../shared/eval (never copied). Each mode
+first runs through the set once to warm up (not measured; see load_pages), then --rounds times more,
+measured: each of those rounds' pages is the same page on another site (a syndicated reprint: its own
+article id and site, the same text), so the work per page is the same every round.
 
 Printed per set and mode: pages/s and its ratio to the limit (for 2 processes, also to one process);
 CPU ms per page of the measured processes (a worker's whole tree: main process and pool) and the
@@ -55,7 +56,6 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL = Path(os.environ.get("NEWSSIEVE_EVAL_DIR", ROOT.parent / "shared" / "eval"))
 SETS = ("extraction", "crosslingual")
 MODES = ("limit", "limit2", "inprocess", "worker1", "worker2")
-WARMUP_PAGES = 6  # per pool process, queued before the measured pages
 MB = 1024 * 1024
 
 # Loaded into every Python process started with HOOK_DIR on its PYTHONPATH (the workers): counts the
@@ -93,8 +93,16 @@ if _dir:
 # -- pages ------------------------------------------------------------------------------------------
 
 
-def load_pages(which: str, rounds: int) -> list:
-    """The set's pages, `rounds` times (a later round: the same page as a reprint on another site)."""
+def load_pages(which: str, rounds: int) -> tuple[list, list]:
+    """(the warm-up pages, the measured ones): the set's pages once to warm up, then `rounds` times again
+    (each later round: the same pages as reprints on other sites).
+
+    A process's first pages of a varied set cost ~30 % more than the rest (measured in one process on
+    the extraction pages: ~23 ms a page over the first 60, then ~17 ms, on pages it had not seen
+    either): languages' stop lists, date patterns and the like load on first use, once a process.
+    A whole round to warm up, in every mode, keeps that one-off cost out of the per-page figures; with
+    a few pages only, it was paid once by one process and twice by two, which lowered the 2-process
+    ratio by ~1 ms a page."""
     import gzip
     from collections import Counter
     from dataclasses import replace
@@ -118,27 +126,12 @@ def load_pages(which: str, rounds: int) -> list:
         counts["errors"] = []
         base = [replace(p, fetched_at=time.time())
                 for p in pages_from_warc(str(EVAL / "crosslingual" / "pages.warc.gz"), counts)]
-    pages = []
-    for r in range(rounds):
+    pages = list(base)
+    for r in range(1, rounds + 1):
         for page in base:
-            if r == 0:
-                pages.append(page)
-            else:
-                url = f"{page.canonical_url}{'&' if '?' in page.canonical_url else '?'}reprint={r}"
-                pages.append(replace(page, url=url, canonical_url=url, site=f"{page.site}.reprint{r}"))
-    return pages
-
-
-def warmup_pages(pages: list, n: int) -> list:
-    """`n` pages that are none of the measured ones (their own URLs and site), to start the workers."""
-    from dataclasses import replace
-
-    out = []
-    for i in range(n):
-        page = pages[i % len(pages)]
-        url = f"https://warmup.bench.invalid/{i}"
-        out.append(replace(page, url=url, canonical_url=url, site="warmup.bench.invalid"))
-    return out
+            url = f"{page.canonical_url}{'&' if '?' in page.canonical_url else '?'}reprint={r}"
+            pages.append(replace(page, url=url, canonical_url=url, site=f"{page.site}.reprint{r}"))
+    return pages[:len(base)], pages[len(base):]
 
 
 # -- the children: each runs one measurement with the code of one tree -----------------------------
@@ -155,7 +148,7 @@ def child_limit(args) -> dict:
         from workers.translation_match import TranslationMatcher
 
         matcher = TranslationMatcher(None, True)
-    pages = load_pages(args.set, args.rounds)
+    warm, pages = load_pages(args.set, args.rounds)
 
     def work(page):
         article = clean(page.html, page.canonical_url)
@@ -163,7 +156,7 @@ def child_limit(args) -> dict:
         if matcher is not None:
             matcher.prepare(article)
 
-    for page in pages[:WARMUP_PAGES]:
+    for page in warm:
         work(page)
     started, cpu = time.perf_counter(), time.process_time()
     for page in pages:
@@ -178,11 +171,11 @@ def child_inprocess(args) -> dict:
     from newssieve.redis_conn import get_client
     from workers.process import PageProcessor
 
-    pages = load_pages(args.set, args.rounds)
+    warm, pages = load_pages(args.set, args.rounds)
     # as a worker's pool process has it: counters flushed every second (where the code has the option)
     batched = "flush_seconds" in inspect.signature(PageProcessor).parameters
     processor = PageProcessor(flush_seconds=1.0) if batched else PageProcessor()
-    for page in warmup_pages(pages, WARMUP_PAGES):
+    for page in warm:
         processor.process(page)
     flush = getattr(processor, "flush", None)
     if flush:
@@ -212,8 +205,7 @@ def child_send(args) -> dict:
     from newssieve.store.pending import PendingPages
     from newssieve.taskqueue import make_celery
 
-    pages = load_pages(args.set, args.rounds)
-    warm = warmup_pages(pages, WARMUP_PAGES * args.concurrency)
+    warm, pages = load_pages(args.set, args.rounds)
     app = make_celery("bench-pipeline-sender")
     pending = PendingPages()
     try:
@@ -242,21 +234,23 @@ def info_delta(before: dict, after: dict) -> dict:
     return {"commands": after["commands"] - before["commands"], "redis_cpu": after["cpu"] - before["cpu"]}
 
 
-def tree_cpu(proc) -> float:
-    """CPU seconds (user + system) of a process and its descendants so far."""
+def tree_cpu(proc) -> tuple[float, float]:
+    """CPU seconds (user + system) of a process and its descendants so far, and of the process alone."""
     import psutil
 
-    total = 0.0
+    total = main = 0.0
     try:
         root = psutil.Process(proc.pid)
         members = [root, *root.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return total
+        return total, main
     for member in members:
         with contextlib.suppress(psutil.NoSuchProcess):
             times = member.cpu_times()
             total += times.user + times.system
-    return total
+            if member is root:
+                main = times.user + times.system
+    return total, main
 
 
 def roundtrips(count_dir: Path) -> int:
@@ -328,7 +322,7 @@ def measure_worker(tree: Tree, env: dict, args, concurrency: int, client, prefix
                 raise RuntimeError(f"the worker did not get through its warm-up; see {log_path}")
             time.sleep(0.01)
         started = time.perf_counter()
-        cpu = tree_cpu(worker)
+        cpu, main_cpu = tree_cpu(worker)
         trips_before = roundtrips(count_dir)
         before = redis_info(client)
         own = 1  # the bench's own commands since `before` (INFO counts them): taken out below
@@ -342,7 +336,7 @@ def measure_worker(tree: Tree, env: dict, args, concurrency: int, client, prefix
                 raise RuntimeError(f"the worker did not drain the queue; see {log_path}")
             time.sleep(0.01)
         elapsed = time.perf_counter() - started
-        cpu = tree_cpu(worker) - cpu
+        cpu, main_cpu = (now - then for now, then in zip(tree_cpu(worker), (cpu, main_cpu), strict=True))
         after = redis_info(client)
         after["commands"] -= own
         rss = tree_rss(worker)
@@ -350,7 +344,8 @@ def measure_worker(tree: Tree, env: dict, args, concurrency: int, client, prefix
         trips = roundtrips(count_dir) - trips_before
     finally:
         stop_worker(worker)
-    return {"pages": sent["pages"], "seconds": elapsed, "cpu": cpu, "roundtrips": trips, "rss": rss,
+    return {"pages": sent["pages"], "seconds": elapsed, "cpu": cpu, "main_cpu": main_cpu, "roundtrips": trips,
+            "rss": rss,
             **info_delta(before, after)}
 
 
@@ -407,14 +402,16 @@ def table(label: str, which: str, results: dict) -> list[str]:
         redis_cpu = f"{result['redis_cpu'] / result['pages'] * 1e3:.2f}" if "redis_cpu" in result else "-"
         overhead = f"{(cpu - limit_cpu) * 1e3:.1f}" if limit_cpu and not mode.startswith("limit") else "-"
         rss = f"{result['rss'] / MB:.0f}" if "rss" in result else "-"
-        rows.append(f"| {label} | {which} | {mode} | {r:.1f} | {ratio} | {cpu * 1e3:.1f} | {by_cpu} "
+        main = f"{result['main_cpu'] / result['pages'] * 1e3:.1f}" if "main_cpu" in result else "-"
+        rows.append(f"| {label} | {which} | {mode} | {r:.1f} | {ratio} | {cpu * 1e3:.1f} | {main} | {by_cpu} "
                     f"| {trips} | {commands} | {redis_cpu} | {overhead} | {rss} |")
     return rows
 
 
-HEADER = ["| code | pages | mode | pages/s | × limit | CPU ms/page | × limit by CPU | Redis round trips/page "
-          "| Redis commands/page | Redis CPU ms/page | overhead CPU ms/page | worker RSS MB |",
-          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+HEADER = ["| code | pages | mode | pages/s | × limit | CPU ms/page | of it the worker's main process "
+          "| × limit by CPU | Redis round trips/page | Redis commands/page | Redis CPU ms/page "
+          "| overhead CPU ms/page | worker RSS MB |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 
 
 @contextlib.contextmanager
