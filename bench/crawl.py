@@ -109,7 +109,10 @@ def run_plain(urls: list[str], concurrency: int, throttle: bool) -> dict:
 
 
 def queued_pages(client, key: str) -> tuple[int, int]:
-    """(pages, messages) on a process queue: a message carries one page (process_page) or several."""
+    """(pages, messages) on a process queue: a message carries one page (process_page) or several, whole
+    (process_pages) or as the ids of pending pages (process_pending)."""
+    from newssieve.taskqueue import PROCESS_PAGES, PROCESS_PENDING
+
     pages = messages = 0
     for raw in client.lrange(key, 0, -1):
         message = json.loads(raw)
@@ -117,7 +120,7 @@ def queued_pages(client, key: str) -> tuple[int, int]:
         if message.get("properties", {}).get("body_encoding") == "base64":
             body = base64.b64decode(body)
         args = json.loads(body)[0]
-        many = message.get("headers", {}).get("task") == "newssieve.process_pages"
+        many = message.get("headers", {}).get("task") in (PROCESS_PAGES, PROCESS_PENDING)
         pages += len(args[0]) if many else 1
         messages += 1
     return pages, messages
