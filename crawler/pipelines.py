@@ -6,9 +6,10 @@ joins the next batch and waits for it; one batch is on its way at a time, and th
 meanwhile make up the next one. A batch goes once it has DEEP pages (which send_pages sends several
 to a message) or its first page has waited LINGER seconds, so a slow crawl hands its pages off one
 by one and a fast one in batches. A batch is filed as pending and queued by `send_pages` (the
-pending pages in one round trip, then the messages) in a thread of the pipeline's own, awaited from
-the reactor's asyncio loop, so a slow or dead broker never blocks the reactor; the broker's socket
-timeouts (set in `newssieve.taskqueue`) and a short retry policy bound how long one send can take.
+pending pages in one round trip, then the messages) in a process of the crawl's own
+(`crawler.handoff`), awaited from the reactor's asyncio loop, so neither a slow or dead broker nor the
+sending's own work blocks the reactor; the broker's socket timeouts (set in `newssieve.taskqueue`) and
+a short retry policy bound how long one send can take.
 Pages whose canonical URL was not looked up before download are looked up the same way, a batch in
 one pipelined round trip.
 
@@ -26,17 +27,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from scrapy.exceptions import DropItem
 
+from crawler.handoff import HandoffProcess
 from crawler.items import FetchedPage
 from crawler.report import CrawlReport
 from crawler.state import stored_among
 from newssieve.models import Page
-from newssieve.store.pending import DEEP, PendingPages, send_pages
-from newssieve.taskqueue import make_celery
+from newssieve.store.pending import DEEP
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -118,9 +118,7 @@ class EnqueuePipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.app = None
-        self.pending: PendingPages | None = None
-        self.executor: ThreadPoolExecutor | None = None
+        self.handoff = HandoffProcess()
         self.seen: set[str] = set()
         self.sends = GroupBatcher(self._send, min_batch=DEEP, linger=LINGER)
         self.lookups = GroupBatcher(self._stored)
@@ -130,21 +128,14 @@ class EnqueuePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.app = make_celery("newssieve-crawler")
-        self.pending = PendingPages()
-        # One thread: one batch is sent at a time (sending is mostly Python: serialising).
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enqueue")
+        self.handoff.start()
 
     async def close_spider(self) -> None:
         await self.sends.drain()  # Scrapy has waited for every item; nothing should be left here
-        if self.executor is not None:
-            self.executor.shutdown(wait=True)
-        if self.app is not None:
-            self.app.close()
+        self.handoff.close()
 
     async def _send(self, pages: list[Page]) -> list[None]:
-        await asyncio.get_running_loop().run_in_executor(self.executor, send_pages, self.app, pages,
-                                                         self.pending)
+        await self.handoff.send(pages)
         self.stats.inc_value("newssieve/enqueue_batches")
         return [None] * len(pages)
 
