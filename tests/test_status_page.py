@@ -52,11 +52,22 @@ def steady(read):
             time.sleep(0.3)
 
 
-def rows(browser, section: str) -> list[list[str]]:
-    from selenium.webdriver.common.by import By
+# A section's table rows, each its cells' text; null while the page is (re)loading, when the table may
+# be missing or half-read (a read found no rows once in CI, during a reload).
+ROWS_SCRIPT = """
+if (document.readyState !== "complete") return null;
+return Array.from(document.querySelectorAll(arguments[0])).map(
+    row => Array.from(row.querySelectorAll("td")).map(cell => cell.innerText.trim()));
+"""
 
-    return steady(lambda: [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
-                           for row in browser.find_elements(By.CSS_SELECTOR, f"#{section} tbody tr")])
+
+def rows(browser, section: str) -> list[list[str]]:
+    for _ in range(20):
+        found = steady(lambda: browser.execute_script(ROWS_SCRIPT, f"#{section} tbody tr"))
+        if found is not None:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"the status page did not finish loading to show its {section}")
 
 
 def no_sideways_scroll(browser) -> None:
