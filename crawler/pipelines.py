@@ -2,23 +2,24 @@
 by name.
 
 The crawler never imports `workers`. Pages are handed off in batches, group-commit style: an item
-joins the next batch and waits for it; one batch is on its way at a time, and the items that arrive
-meanwhile make up the next one. A batch goes once it has DEEP pages (which send_pages sends several
-to a message) or its first page has waited LINGER seconds, so a slow crawl hands its pages off one
-by one and a fast one in batches. A batch is filed as pending and queued by `send_pages` (the
-pending pages in one round trip, then the messages) in a process of the crawl's own
-(`crawler.handoff`), awaited from the reactor's asyncio loop, so neither a slow or dead broker nor the
-sending's own work blocks the reactor; the broker's socket timeouts (set in `newssieve.taskqueue`) and
-a short retry policy bound how long one send can take.
+joins the next batch and goes on (it waits for its batch only when BACKLOG pages are waiting
+already); one batch is on its way at a time, and the items that arrive meanwhile make up the next
+one. A batch goes once it has DEEP pages (which send_pages sends several to a message) or its first
+page has waited LINGER seconds, so a slow crawl hands its pages off one by one and a fast one in
+batches. A batch is filed as pending and queued by `send_pages` (the pending pages in one round
+trip, then the messages) in a process of the crawl's own (`crawler.handoff`), awaited from the
+reactor's asyncio loop, so neither a slow or dead broker nor the sending's own work blocks the
+reactor; the broker's socket timeouts (set in `newssieve.taskqueue`) and a short retry policy bound
+how long one send can take.
 Pages whose canonical URL was not looked up before download are looked up the same way, a batch in
 one pipelined round trip.
 
-At least once, as before: a page is filed as pending before its message is sent (send_pages), an
-item is passed on only once its batch is sent, and a crawl does not close while an item waits
-(Scrapy waits for every item; `close_spider` sends whatever is left, without lingering). A page
-that cannot be sent is recorded as an error with its URL and reason, and its listing document is
-read in full on the next run, so the page is tried again (every page of a batch that failed: some
-may have been queued, which is harmless, processing being idempotent).
+At least once, as before: a page is filed as pending before its message is sent (send_pages), it
+counts as new only once its batch is sent, and a crawl does not close while a batch waits
+(`close_spider` sends whatever is left, without lingering). A page that cannot be sent is recorded as
+an error with its URL and reason, and its listing document is read in full on the next run, so the
+page is tried again (every page of a batch that failed: some may have been queued, which is harmless,
+processing being idempotent).
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from crawler.handoff import HandoffProcess
 from crawler.items import FetchedPage
 from crawler.report import CrawlReport
 from crawler.state import stored_among
-from newssieve.models import Page
 from newssieve.store.pending import DEEP
 
 if TYPE_CHECKING:
@@ -45,6 +45,10 @@ logger = logging.getLogger(__name__)
 
 MAX_BATCH = 64
 """Pages in one hand-off at most (send_pages puts them BATCH_PAGES to a message)."""
+BACKLOG = 4 * MAX_BATCH
+"""Pages passed on before their batch is sent, at most: an item goes on as soon as it joins a batch, so
+that the reactor does not wait for the hand-off, unless this many are already waiting (a slow or
+stalled broker), when it waits for its batch, so that a crawl holds back instead of piling pages up."""
 LINGER = 0.1
 """Seconds a page may wait for others to make up a batch that send_pages sends several to a message
 (DEEP pages): a slow crawl sends its pages one by one, a fast one in batches."""
@@ -70,6 +74,10 @@ class GroupBatcher(Generic[T, R]):
         self.draining = False
 
     async def submit(self, value: T) -> R:
+        return await self.add(value)
+
+    def add(self, value: T) -> asyncio.Future:
+        """`submit` without waiting: the future of the value's answer."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         self.waiting.append((value, future, loop.time()))
@@ -77,7 +85,7 @@ class GroupBatcher(Generic[T, R]):
             self.enough.set()
         if self.running is None or self.running.done():
             self.running = asyncio.ensure_future(self._drain())
-        return await future
+        return future
 
     async def drain(self) -> None:
         """Hand every value submitted so far, without lingering."""
@@ -120,7 +128,10 @@ class EnqueuePipeline:
         self.stats = crawler.stats
         self.handoff = HandoffProcess()
         self.seen: set[str] = set()
-        self.sends = GroupBatcher(self._send, min_batch=DEEP, linger=LINGER)
+        # (item, whether its page is a stored article fetched again) in batches
+        self.sends: GroupBatcher[tuple[FetchedPage, bool], None] = GroupBatcher(self._send, min_batch=DEEP,
+                                                                                 linger=LINGER)
+        self.in_hand = 0  # pages passed on whose batch is not sent yet
         self.lookups = GroupBatcher(self._stored)
 
     @classmethod
@@ -134,10 +145,24 @@ class EnqueuePipeline:
         await self.sends.drain()  # Scrapy has waited for every item; nothing should be left here
         self.handoff.close()
 
-    async def _send(self, pages: list[Page]) -> list[None]:
-        await self.handoff.send(pages)
-        self.stats.inc_value("newssieve/enqueue_batches")
-        return [None] * len(pages)
+    async def _send(self, batch: list[tuple[FetchedPage, bool]]) -> list[None]:
+        """Send a batch; count its pages as new, or record an `enqueue` error for each (and forget its
+        listing's validators, so that the next run reads the listing in full and tries it again)."""
+        try:
+            await self.handoff.send([item.page for item, _ in batch])
+        except Exception as exc:  # any broker failure: record it, never drop silently
+            for item, _ in batch:
+                CrawlReport.of(self.crawler).error(
+                    item.page.url, "enqueue", f"could not enqueue for processing: {type(exc).__name__}: {exc}"
+                )
+                self.crawler.spider.validators.forget(item.source)
+        else:
+            self.stats.inc_value("newssieve/enqueue_batches")
+            for _, stored in batch:
+                self.stats.inc_value("newssieve/articles_refetched" if stored else "newssieve/articles_new")
+        finally:
+            self.in_hand -= len(batch)
+        return [None] * len(batch)
 
     @staticmethod
     async def _stored(urls: list[str]) -> list[bool]:
@@ -162,13 +187,8 @@ class EnqueuePipeline:
                 self.stats.inc_value("newssieve/articles_known_after_download")
                 raise DropItem(f"already stored: {page.canonical_url}")
 
-        try:
-            await self.sends.submit(page)
-        except Exception as exc:  # any broker failure: record it, never drop silently
-            CrawlReport.of(self.crawler).error(
-                page.url, "enqueue", f"could not enqueue for processing: {type(exc).__name__}: {exc}"
-            )
-            spider.validators.forget(item.source)
-            raise DropItem(f"could not enqueue {page.url}") from exc
-        self.stats.inc_value("newssieve/articles_refetched" if stored else "newssieve/articles_new")
+        sent = self.sends.add((item, stored))
+        self.in_hand += 1
+        if self.in_hand > BACKLOG:
+            await sent  # the hand-off is behind (a slow broker): hold the crawl back
         return item
