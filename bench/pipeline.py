@@ -17,7 +17,8 @@ Pages: the shared eval extraction pages (119 real pages, ~180 KB of HTML each) a
 crosslingual WARC (354 small pages), read in place from ../shared/eval (never copied). Each mode
 first runs through the set once to warm up (not measured; see load_pages), then --rounds times more,
 measured: each of those rounds' pages is the same page on another site (a syndicated reprint: its own
-article id and site, the same text), so the work per page is the same every round.
+article id and site, the same text), so the work per page is the same every round (and every measured
+page is a copy of a story the warm-up round filed).
 
 Printed per set and mode: pages/s and its ratio to the limit (for 2 processes, also to one process);
 CPU ms per page of the measured processes (a worker's whole tree: main process and pool) and the

@@ -142,7 +142,7 @@ class EnqueuePipeline:
         self.handoff.start()
 
     async def close_spider(self) -> None:
-        await self.sends.drain()  # Scrapy has waited for every item; nothing should be left here
+        await self.sends.drain()  # the batches of the items passed on, sent now without lingering
         self.handoff.close()
 
     async def _send(self, batch: list[tuple[FetchedPage, bool]]) -> list[None]:
