@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -26,12 +27,12 @@ _child: dict = {}
 """In the child: its Celery app and pending pages, made once by _start_child."""
 
 
-def _start_child() -> None:
+def _start_child(parent: int) -> None:
     from crawler.run import exit_with_parent
     from newssieve.store.pending import PendingPages
     from newssieve.taskqueue import make_celery
 
-    exit_with_parent()
+    exit_with_parent(parent=parent)  # the crawl may have died while this process started
     _child["app"] = make_celery("newssieve-crawler")
     _child["pending"] = PendingPages()
 
@@ -74,5 +75,5 @@ class HandoffProcess:
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_start_child)
+                                            initializer=_start_child, initargs=(os.getpid(),))
         return self.pool

@@ -57,11 +57,12 @@ def build_settings(site: Site, overrides: dict[str, Any]):
     return settings
 
 
-def exit_with_parent(interval: float = 0.5) -> None:
+def exit_with_parent(interval: float = 0.5, parent: int | None = None) -> None:
     """End this process as soon as its parent (`newssieve.ops.crawl_runner.run_crawl`, which holds the site's
     crawl lock) is gone: without it nobody stops this crawl before the lock expires, and a second
-    crawl of the site could start while this one still runs."""
-    parent = os.getppid()
+    crawl of the site could start while this one still runs. `parent`: the pid the parent had, when
+    the parent may have died before this call (then this process ends at once)."""
+    parent = parent or os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:

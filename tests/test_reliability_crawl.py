@@ -132,3 +132,29 @@ def test_handoff_to_a_broker_that_stopped_answering_does_not_hang_and_reports_ea
     # Nothing was kept that would make the next run skip these pages.
     assert not list(crawl_env.redis.scan_iter(match=f"{crawl_env.prefix}http:*"))
     assert os.environ["NEWSSIEVE_BROKER_URL"] == broker.url
+
+
+def test_a_killed_spider_leaves_no_handoff_process_behind(crawl_env, server):
+    """The spider process dies (SIGKILL) as soon as its hand-off child (crawler.handoff) appears, most
+    often before the child has finished starting: the child ends too, instead of living on as an
+    orphan (it did, when it took the pid to watch from its parent once started: by then, init's)."""
+    crawl_env.write_sites([slow_site(server, pages=30, delay=0.3)])
+    parent = crawl_process()
+    try:
+        def handoff_child():
+            for child in psutil.Process(parent.pid).children(recursive=True):
+                if "--multiprocessing-fork" in " ".join(child.cmdline()):
+                    return child
+            return None
+
+        assert wait_for(lambda: handoff_child() is not None, 30), "no hand-off process started"
+        child = handoff_child()
+        spider = child.parent()
+        assert "crawler.run" in " ".join(spider.cmdline())
+        spider.send_signal(signal.SIGKILL)
+        gone, _ = psutil.wait_procs([child], timeout=10)
+        assert gone, "the hand-off process outlived its spider"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait(10)
