@@ -4,8 +4,6 @@ process of the crawl's own, and a child that dies fails the batch it held, not t
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import os
 import signal
 import time
@@ -15,9 +13,11 @@ import psutil
 import pytest
 
 from crawler.handoff import HandoffProcess
+from newssieve.ids import article_id
 from newssieve.models import Page
-from newssieve.store.keys import Keys
-from newssieve.taskqueue import PROCESS_PAGE, PROCESS_PENDING, PROCESS_QUEUE
+from newssieve.store.pending import PendingPages
+from newssieve.taskqueue import PROCESS_PENDING
+from tests.fixtures.crawl.crawl_fixtures import crawl_env_fixture  # noqa: F401
 
 
 def page(i: int) -> Page:
@@ -31,26 +31,20 @@ def handoff_children() -> list[psutil.Process]:
             if "--multiprocessing-fork" in " ".join(child.cmdline())]
 
 
-def queued_pages(client) -> int:
-    """Pages on the process queue: one per process_page message, the ids of a process_pending one."""
-    pages = 0
-    for key in Keys().queue_lists(PROCESS_QUEUE):
-        for raw in client.lrange(key, 0, -1):
-            message = json.loads(raw)
-            args = json.loads(base64.b64decode(message["body"]))[0]
-            task = message["headers"]["task"]
-            assert task in (PROCESS_PAGE, PROCESS_PENDING)
-            pages += len(args[0]) if task == PROCESS_PENDING else 1
-    return pages
+def queued_ids(crawl_env) -> list[str]:
+    """The article ids of the pages on the process queue, one message at a time or several by id."""
+    ids = []
+    for message in crawl_env.queued():
+        ids += message["page"] if message["task"] == PROCESS_PENDING else [article_id(message["page"]["url"])]
+    return ids
 
 
-def test_batches_go_from_a_child_process_and_a_dead_child_fails_only_its_batch(client):
+def test_batches_go_from_a_child_process_and_a_dead_child_fails_only_its_batch(crawl_env):
     handoff = HandoffProcess()
 
     async def run() -> None:
         await handoff.send([page(i) for i in range(20)])
         (child,) = handoff_children()
-        assert child.pid != os.getpid()
         os.kill(child.pid, signal.SIGKILL)
         child.wait(10)
         with pytest.raises(BrokenProcessPool):
@@ -62,4 +56,6 @@ def test_batches_go_from_a_child_process_and_a_dead_child_fails_only_its_batch(c
     finally:
         handoff.close()
     assert not handoff_children()  # closed: no child left behind
-    assert client.hlen(Keys().pending) == 25 and queued_pages(client) == 25
+    sent = sorted(article_id(page(i).url) for i in range(25))
+    assert sorted(queued_ids(crawl_env)) == sent  # each page once, the one of the dead child's batch not
+    assert PendingPages().count() == 25
