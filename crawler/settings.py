@@ -77,6 +77,12 @@ NEWSSIEVE_PROGRESS_INTERVAL = 0
 # Scrapy starts this many asyncio tasks for every callback's output; an article callback yields one
 # page (plus links), so the default 100 costs more than it buys.
 CONCURRENT_ITEMS = 16
+# Scrapy checks each response's callback for a generator that returns a value by reading and parsing
+# its source (inspect.getsource, ast.parse: ~1.3 ms). Its cache is keyed weakly by the bound method,
+# a new object on every request, so the check ran again for most pages: off, 321 -> 423 pages/s in
+# alternating crawls (bench/crawl.py's site). tests/test_spider_callbacks.py makes the same check
+# of our callbacks once, in the suite.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 LOG_LEVEL = "INFO"
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
