@@ -276,8 +276,11 @@ end
 
 -- translation records and entries -------------------------------------------
 
-local HEX = {}
-for i = 0, 255 do HEX[string.char(i)] = string.format('%02x', i) end
+-- Lowercase hex of a string, in one format call. (No table of the 256 byte values: a script's top level
+-- runs on every call, and building such tables there cost ~200 us a call, half the index call's time.)
+local function hex(s)
+  return string.format(string.rep('%02x', #s), string.byte(s, 1, -1))
+end
 
 local function xrecord_slot(num)
   local names = {}
@@ -420,18 +423,18 @@ local function largest(list, need)
   return best
 end
 
-local POP = {}
-for i = 0, 255 do
-  local n, x = 0, i
-  while x > 0 do n, x = n + x % 2, math.floor(x / 2) end
-  POP[i] = n
+-- The set bits of each byte value: built by the calls that compare signatures, once a call.
+local function popcounts()
+  local pop = {[0] = 0}
+  for i = 1, 255 do pop[i] = pop[bit.rshift(i, 1)] + bit.band(i, 1) end
+  return pop
 end
 
 -- Bits that differ between a byte table and a string of the same length.
-local function hamming(mine, theirs)
+local function hamming(mine, theirs, pop)
   local d, bxor = 0, bit.bxor
   local b = {string.byte(theirs, 1, -1)}
-  for i = 1, #mine do d = d + POP[bxor(mine[i], b[i])] end
+  for i = 1, #mine do d = d + pop[bxor(mine[i], b[i])] end
   return d
 end
 
@@ -451,10 +454,10 @@ end
 -- Stage 2 order: the nearest signature first (Hamming distance); when either side has none,
 -- NO_SIGNATURE less the bands shared; ties keep the stage-1 order. One short read per candidate.
 local function by_distance(short, sig)
-  local mine = {string.byte(sig, 1, -1)}
+  local mine, pop = {string.byte(sig, 1, -1)}, #sig > 0 and #short > 0 and popcounts()
   for i, c in ipairs(short) do
     local theirs = #sig > 0 and read_signature(c.num)
-    if theirs and #theirs == #sig then c.dist = hamming(mine, theirs) else c.dist = NO_SIGNATURE - c.bands end
+    if theirs and #theirs == #sig then c.dist = hamming(mine, theirs, pop) else c.dist = NO_SIGNATURE - c.bands end
     c.pos = i
   end
   table.sort(short, function(a, b)
@@ -481,7 +484,7 @@ local function translation_candidates(found, cid, limit, sig)
       taken = taken + 1
       out[#out + 1] = rec.id
       out[#out + 1] = theirs
-      out[#out + 1] = (string.gsub(xr.blob, '.', HEX))
+      out[#out + 1] = hex(xr.blob)
     end
   end
   return out
