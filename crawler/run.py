@@ -21,6 +21,7 @@ import threading
 import time
 from typing import Any
 
+from newssieve.settings import PARENT_PID_ENV
 from newssieve.sites import Site, SitesFileError, load_sites
 
 
@@ -61,8 +62,11 @@ def exit_with_parent(interval: float = 0.5, parent: int | None = None) -> None:
     """End this process as soon as its parent (`newssieve.ops.crawl_runner.run_crawl`, which holds the site's
     crawl lock) is gone: without it nobody stops this crawl before the lock expires, and a second
     crawl of the site could start while this one still runs. `parent`: the pid the parent had, when
-    the parent may have died before this call (then this process ends at once)."""
-    parent = parent or os.getppid()
+    the parent may have died before this call (then this process ends at once); else the one the runner
+    put in the environment (PARENT_PID_ENV: taken out, so this process's own children do not inherit
+    it); else this process's parent now."""
+    given = os.environ.pop(PARENT_PID_ENV, "")
+    parent = parent or (int(given) if given.isdigit() else 0) or os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:

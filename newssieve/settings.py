@@ -17,6 +17,9 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET_SETTINGS = ("api_token", "redis_password", "redis_url", "broker_url")
+PARENT_PID_ENV = "NEWSSIEVE_PARENT_PID"
+"""Set by the runner of a crawl, check or discovery for its child process: the runner's pid, which the
+child watches (crawler.run.exit_with_parent). Not a setting."""
 
 
 class SecretFiles(PydanticBaseSettingsSource):

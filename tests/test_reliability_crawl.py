@@ -134,6 +134,28 @@ def test_handoff_to_a_broker_that_stopped_answering_does_not_hang_and_reports_ea
     assert os.environ["NEWSSIEVE_BROKER_URL"] == broker.url
 
 
+def test_a_crawl_killed_while_its_spider_starts_leaves_no_spider_behind(crawl_env, server):
+    """`newssieve crawl` dies (SIGKILL) as soon as its spider process appears, most often before the
+    spider's Python has started: the spider ends too, within seconds, instead of crawling on as init's
+    child to the end of the site or of its time limit (it did, when it took the pid to watch from its
+    parent once started: by then, init's). Left alone, this crawl takes over 15 s (30 pages, 0.5 s
+    each, one at a time)."""
+    crawl_env.write_sites([slow_site(server, pages=30, delay=0.5)])
+    parent = crawl_process()
+    try:
+        assert wait_for(lambda: psutil.Process(parent.pid).children(), 30, 0.005), "no spider started"
+        spider = psutil.Process(parent.pid).children()[0]
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+        gone, _ = psutil.wait_procs([spider], timeout=8)
+        assert gone, "the spider outlived the crawl that started it"
+        assert sum(server.hits[f"/news/{i}.html"] for i in range(30)) < 30
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait(10)
+
+
 def test_a_killed_spider_leaves_no_handoff_process_behind(crawl_env, server):
     """The spider process dies (SIGKILL) as soon as its hand-off child (crawler.handoff) appears, most
     often before the child has finished starting: the child ends too, instead of living on as an

@@ -36,7 +36,7 @@ from typing import Any
 import redis
 
 from newssieve.ops.crawl_logs import run_log_path
-from newssieve.settings import PROJECT_ROOT, get_settings
+from newssieve.settings import PARENT_PID_ENV, PROJECT_ROOT, get_settings
 from newssieve.sites import InvalidSite, SitesFileError, load_sites
 from newssieve.store.crawl_runs import CrawlLock, cancel_requested, iso, now, record_run, run_summary
 
@@ -114,6 +114,7 @@ def child_env() -> dict[str, str]:
     path = env.get("PYTHONPATH")
     env["PYTHONPATH"] = str(PROJECT_ROOT) + (os.pathsep + path if path else "")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    env[PARENT_PID_ENV] = str(os.getpid())  # this process may die before the child can ask who its parent is
     return env
 
 
