@@ -60,8 +60,13 @@ rabbitmq: $(STAMP)
 		echo "or point NEWSSIEVE_TEST_AMQP_URL at one" >&2; exit 1; \
 	fi
 
+# The Redis pass runs in TEST_PROCESSES processes, a test file to one process at a time (its fixtures and
+# its order kept; every process has a key prefix of its own): the suite waits on workers, crawls and
+# restarts more than it computes (18.5 -> 9.9 minutes with 2, on 2 cores). The RabbitMQ pass stays in one.
+TEST_PROCESSES ?= 2
+
 test: $(STAMP) browser promtool rabbitmq
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_PROCESSES) --dist loadfile
 	NEWSSIEVE_TEST_BROKER=amqp $(BIN)/python -m pytest -q -m broker
 
 lint: $(STAMP)

@@ -1,7 +1,8 @@
 """Test fixtures on real components: the real Redis (or an embedded one) and real Celery workers.
 
-Every test run writes under its own key prefix (`nstest-<run>:`), each test
-that stores anything under a sub-prefix of it, and everything is deleted at the end.
+Every test run (with `make test`, every one of its processes) writes under its own key prefix
+(`nstest-<run>:`), each test that stores anything under a sub-prefix of it, and everything is deleted
+at the end.
 
 The broker is the store's Redis, or with NEWSSIEVE_TEST_BROKER=amqp (`--broker amqp`) a RabbitMQ
 vhost of the run's own (tests/broker_support.py); the tests marked `broker` are the ones
@@ -12,9 +13,14 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 RUN_PREFIX = f"nstest-{uuid.uuid4().hex[:8]}:"
 os.environ["NEWSSIEVE_PREFIX"] = RUN_PREFIX  # before anything reads the settings
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):  # one of `make test`'s processes (pytest-xdist)
+    # run files of its own: above all an embedded Redis's data directory, which two servers cannot share
+    root = Path(__file__).resolve().parents[1]
+    os.environ.setdefault("NEWSSIEVE_VAR_DIR", str(root / "var" / f"test-{worker}"))
 
 import pytest  # noqa: E402
 

@@ -6,6 +6,7 @@ local site on 127.0.0.1 whose pages answer slowly, so that a crawl lasts a few s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -142,9 +143,17 @@ def test_a_crawl_killed_while_its_spider_starts_leaves_no_spider_behind(crawl_en
     each, one at a time)."""
     crawl_env.write_sites([slow_site(server, pages=30, delay=0.5)])
     parent = crawl_process()
+
+    def spider_process() -> psutil.Process | None:
+        for child in psutil.Process(parent.pid).children():  # not a helper an import may run and end
+            with contextlib.suppress(psutil.Error):
+                if "crawler.run" in child.cmdline():
+                    return child
+        return None
+
     try:
-        assert wait_for(lambda: psutil.Process(parent.pid).children(), 30, 0.005), "no spider started"
-        spider = psutil.Process(parent.pid).children()[0]
+        assert wait_for(lambda: spider_process() is not None, 30, 0.005), "no spider started"
+        spider = spider_process()
         parent.send_signal(signal.SIGKILL)
         parent.wait(10)
         gone, _ = psutil.wait_procs([spider], timeout=8)
