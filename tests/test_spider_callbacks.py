@@ -14,8 +14,6 @@ from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.misc import is_generator_with_return_value
 from scrapy.utils.project import get_project_settings
 
-import crawler.settings
-
 
 def _spider_generators() -> list[tuple[str, object]]:
     loader = SpiderLoader.from_settings(get_project_settings())
@@ -29,7 +27,7 @@ def _spider_generators() -> list[tuple[str, object]]:
 
 
 def test_the_crawler_turns_the_per_response_check_off():
-    assert crawler.settings.WARN_ON_GENERATOR_RETURN_VALUE is False
+    assert get_project_settings().getbool("WARN_ON_GENERATOR_RETURN_VALUE", True) is False
 
 
 def test_the_spiders_have_generator_callbacks_to_check():
