@@ -62,7 +62,7 @@ rabbitmq: $(STAMP)
 
 # The Redis pass runs in TEST_PROCESSES processes, a test file to one process at a time (its fixtures and
 # its order kept; every process has a key prefix of its own): the suite waits on workers, crawls and
-# restarts more than it computes (18.5 -> 9-10 minutes with 2, on 2 cores). The RabbitMQ pass stays in one.
+# restarts more than it computes (18.5 -> 8.5-10.5 minutes with 2, on 2 cores). The RabbitMQ pass stays in one.
 TEST_PROCESSES ?= 2
 
 test: $(STAMP) browser promtool rabbitmq
